@@ -1,0 +1,133 @@
+"""Retrieval benchmark on FacQA: quality of dense / bm25 / hybrid, ingest time, latency.
+
+    python bench/retrieval.py                 # valid set, all retrievers
+    python bench/retrieval.py --tune          # sweep the hybrid weight on train, check on valid
+
+Builds (or reuses) an index of eval/facqa/corpus.jsonl under bench/results/.
+Prints numbers; asserts nothing. The targets live in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.config import Config  # noqa: E402
+from qa.index import Index  # noqa: E402
+from qa.retrieval import Mode, fuse  # noqa: E402
+from qa.store import Filters  # noqa: E402
+
+FACQA = ROOT / "eval" / "facqa"
+
+
+def load_gold(split: str) -> list[dict]:
+    with open(FACQA / f"gold-{split}.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def ranks_of(ranked_articles: list[str], gold: set[str], k: int = 10) -> int | None:
+    for rank, article_id in enumerate(ranked_articles[:k], 1):
+        if article_id in gold:
+            return rank
+    return None
+
+
+def summarize(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks)
+    return {
+        "hit@1": sum(1 for r in ranks if r == 1) / n,
+        "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
+        "hit@10": sum(1 for r in ranks if r and r <= 10) / n,
+        "mrr@10": sum(1 / r for r in ranks if r) / n,
+    }
+
+
+def build(index_dir: Path, config: Config) -> tuple[Index, float | None]:
+    """Ingest the FacQA corpus unless already there; returns ingest seconds if it ran."""
+    index = Index(config.replace(index=index_dir))
+    if index.stats()["articles"] > 0:
+        return index, None
+    report = index.ingest([FACQA / "corpus.jsonl"], progress=True)
+    print(f"ingest: {report.summary()}")
+    return index, report.seconds
+
+
+def embed_only_seconds(index: Index) -> float:
+    """The embedder alone on exactly the chunk texts the ingest stored."""
+    texts = [chunk.text for chunk in index.store.all_chunks()]
+    started = time.perf_counter()
+    index.embedder.encode_passages(texts)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="valid", choices=["train", "valid"])
+    parser.add_argument("--tune", action="store_true", help="sweep dense_weight on train")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the index first")
+    args = parser.parse_args()
+
+    config = Config.load()
+    index_dir = ROOT / "bench" / "results" / "facqa-index"
+    if args.rebuild and index_dir.exists():
+        import shutil
+
+        shutil.rmtree(index_dir)
+    index, ingest_s = build(index_dir, config)
+    if ingest_s is not None:
+        embed_s = embed_only_seconds(index)
+        print(f"ingest {ingest_s:.1f} s vs embedder alone {embed_s:.1f} s: {ingest_s / embed_s:.2f}x")
+
+    retriever = index.retriever
+    retriever.search("pemanasan", k=10)  # warm up the model and caches
+
+    if args.tune:
+        tune(index)
+        return
+
+    gold = load_gold(args.split)
+    print(f"FacQA {args.split}: {len(gold)} questions, {index.stats()['chunks']} chunks")
+    print(f"{'retriever':<10} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'mrr@10':>6} {'p50 ms':>7} {'p95 ms':>7}")
+    for mode in Mode:
+        ranks, times = [], []
+        for q in gold:
+            started = time.perf_counter()
+            hits = retriever.search(q["question"], k=10, mode=mode)
+            times.append((time.perf_counter() - started) * 1000)
+            ranks.append(ranks_of([h.article_id for h in hits], set(q["doc_ids"])))
+        m = summarize(ranks)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(
+            f"{mode.value:<10} {m['hit@1']:>6.3f} {m['hit@5']:>6.3f} {m['hit@10']:>6.3f} "
+            f"{m['mrr@10']:>6.3f} {statistics.median(times):>7.1f} {p95:>7.1f}"
+        )
+
+
+def tune(index: Index) -> None:
+    """Score every fusion weight from one pass of candidates per question."""
+    retriever = index.retriever
+    for split in ("train", "valid"):
+        gold = load_gold(split)
+        cands = [retriever.candidates(q["question"], Mode.HYBRID, Filters()) for q in gold]
+        rowids = {rowid for c in cands for rowid in (*c.dense, *c.bm25)}
+        article_of = {rowid: ch.article_id for rowid, ch in index.store.chunks(list(rowids)).items()}
+        print(f"{split}: weight  hit@1  hit@5  mrr@10")
+        for weight in [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 1.0]:
+            ranks = []
+            for q, c in zip(gold, cands, strict=True):
+                fused = fuse(c, weight)[:10]
+                ranks.append(ranks_of([article_of[r] for r, _ in fused], set(q["doc_ids"])))
+            m = summarize(ranks)
+            print(f"        {weight:>5.2f}  {m['hit@1']:.3f}  {m['hit@5']:.3f}  {m['mrr@10']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Lexical analysis: text to the terms the BM25 index stores and queries.
+
+Indonesian-aware: Sastrawi stemming (`mendaftarkan` -> `daftar`), Indonesian
+and English stopwords, and legal references folded to one canonical term so
+that `UU 24/2011`, `UU No. 24 Tahun 2011` and `Undang-Undang Nomor 24 Tahun
+2011` (or the English `Law No. 24 of 2011`) all match each other.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Regulation kinds, longest spellings first; each maps to its canonical prefix.
+_LEGAL_KINDS: list[tuple[str, str]] = [
+    (r"peraturan\s+pemerintah\s+pengganti\s+undang[\s-]*undang|perppu|perpu", "perppu"),
+    (r"undang[\s-]*undang|uu|law", "uu"),
+    (r"peraturan\s+pemerintah|pp|government\s+regulation", "pp"),
+    (r"peraturan\s+presiden|perpres|presidential\s+regulation", "perpres"),
+    (r"keputusan\s+presiden|keppres|kepres|presidential\s+decree", "keppres"),
+    (r"instruksi\s+presiden|inpres|presidential\s+instruction", "inpres"),
+    (
+        r"peraturan\s+menteri(?:\s+[a-z]+){0,3}?|permen[a-z]*|ministerial\s+regulation",
+        "permen",
+    ),
+    (
+        r"peraturan\s+daerah(?:\s+[a-z]+){0,2}?|perda|regional\s+regulation|local\s+regulation",
+        "perda",
+    ),
+]
+_KIND_RE = "|".join(f"(?P<k{i}>{pattern})" for i, (pattern, _) in enumerate(_LEGAL_KINDS))
+_LEGAL_RE = re.compile(
+    rf"\b(?:{_KIND_RE})"
+    r"(?:\s*\((?:uu|pp|perpres|perppu|perda|permen[a-z]*)\))?"  # "Undang-Undang (UU)"
+    r"\s*(?:no(?:mor|mer)?\.?|number|nr\.?|\#)?\s*"
+    r"(?P<num>\d+[a-z]?)"
+    r"\s*(?:/|tahun|th\.?|thn\.?|of(?:\s+the\s+year)?|year)\s*"
+    r"(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+_ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself
+    just me more most my no nor not of off on once only or other our out over own same she
+    should so some such than that the their them then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with
+    would you your tell says said according""".split()
+)
+
+
+def canonical_legal(match: re.Match[str]) -> str:
+    kind = next(canon for i, (_, canon) in enumerate(_LEGAL_KINDS) if match.group(f"k{i}"))
+    return f" {kind}{match.group('num').lower()}th{match.group('year')} "
+
+
+def fold_legal_references(text: str) -> str:
+    """Replace every legal reference by its canonical term, e.g. `uu24th2011`."""
+    return _LEGAL_RE.sub(canonical_legal, text)
+
+
+@lru_cache(maxsize=1)
+def _indonesian_stopwords() -> frozenset[str]:
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    return frozenset(StopWordRemoverFactory().get_stop_words())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Sastrawi stem of one lower-case word; words with digits are kept as they are."""
+    if any(ch.isdigit() for ch in word) or len(word) <= 3:
+        return word
+    return _stemmer().stem(word) or word
+
+
+class Analyzer:
+    def __init__(self, stemming: bool = True, stopwords: bool = True):
+        self.stemming = stemming
+        self.stopwords = (
+            _indonesian_stopwords() | _ENGLISH_STOPWORDS if stopwords else frozenset()
+        )
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of a text, in order (duplicates kept: BM25 counts them)."""
+        words = _TOKEN_RE.findall(fold_legal_references(text).lower())
+        kept = [w for w in words if w not in self.stopwords]
+        return [stem(w) for w in kept] if self.stemming else kept

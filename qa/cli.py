@@ -1,0 +1,145 @@
+"""The `qa` command line: ingest, search, stats, remove.
+
+Global flags override `QA_*` environment variables, which override defaults.
+Exit status: 0 on success, 1 when some input failed (the rest was still
+processed), 2 on usage or index errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from qa.config import Config
+from qa.embedding import ModelError
+from qa.store import IndexMismatchError, read_manifest
+
+SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Question answering over news articles, offline, with sources."
+    )
+    parser.add_argument("--index", help="index folder (default: index/, env QA_INDEX)")
+    parser.add_argument("--model", help="sentence-transformers model name or folder (QA_MODEL)")
+    parser.add_argument("--chunk-tokens", type=int, help="tokens per chunk (QA_CHUNK_TOKENS)")
+    parser.add_argument("--chunk-overlap", type=int, help="overlap tokens (QA_CHUNK_OVERLAP)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="add files or folders (txt, md, html, json, jsonl, csv)")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders")
+    ingest.add_argument("--sample", action="store_true", help="ingest the bundled sample corpus")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    search = sub.add_parser("search", help="find the passages that best match a query")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, help="number of hits (default 10)")
+    search.add_argument("--retriever", choices=["dense", "bm25", "hybrid"])
+    search.add_argument("--from", dest="date_from", help="only articles dated on/after YYYY-MM-DD")
+    search.add_argument("--to", dest="date_to", help="only articles dated on/before YYYY-MM-DD")
+    search.add_argument("--source", help="only articles whose source contains this text")
+    search.add_argument("--json", action="store_true", help="print hits as JSON")
+
+    sub.add_parser("stats", help="what the index holds").add_argument("--json", action="store_true")
+
+    remove = sub.add_parser("remove", help="delete articles by id")
+    remove.add_argument("ids", nargs="+")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config.load(
+        index=args.index,
+        model=args.model,
+        chunk_tokens=args.chunk_tokens,
+        chunk_overlap=args.chunk_overlap,
+        retriever=getattr(args, "retriever", None),
+        k=getattr(args, "k", None),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = _config(args)
+        if args.command != "ingest" and read_manifest(config.index) is None:
+            print(f"qa: no index at {config.index}; run `qa ingest` first", file=sys.stderr)
+            return 2
+        from qa.index import Index  # heavy imports only after the arguments are valid
+
+        with Index(config) as index:
+            return COMMANDS[args.command](index, args)
+    except (IndexMismatchError, ModelError, ValueError) as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted; the index keeps its last committed state", file=sys.stderr)
+        return 130
+
+
+def _ingest(index, args: argparse.Namespace) -> int:
+    paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
+    if not paths:
+        print("qa: error: give files or folders to ingest, or --sample", file=sys.stderr)
+        return 2
+    report = index.ingest(paths, progress=None if not args.quiet else False)
+    for problem in report.problems:
+        print(f"qa: failed: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _search(index, args: argparse.Namespace) -> int:
+    hits = index.search(
+        args.query, k=args.k, date_from=args.date_from, date_to=args.date_to, source=args.source
+    )
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    for rank, hit in enumerate(hits, 1):
+        meta = " · ".join(x for x in (hit.date, hit.source) if x)
+        print(f"{rank:>2}. [{hit.score:.3f}] {hit.title}  ({meta})  {hit.chunk_id}")
+        snippet = " ".join(hit.text.split())
+        print(f"    {snippet[:240]}{'…' if len(snippet) > 240 else ''}")
+    if not hits:
+        print("no matching passages")
+    return 0
+
+
+def _stats(index, args: argparse.Namespace) -> int:
+    stats = index.stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    manifest = stats["manifest"]
+    print(f"index      {stats['index']}")
+    print(f"articles   {stats['articles']}")
+    print(f"chunks     {stats['chunks']} ({stats['vectors']} vectors, dim {manifest['dim']})")
+    print(f"model      {manifest['model']}")
+    print(f"chunking   {manifest['chunk_tokens']} tokens, overlap {manifest['chunk_overlap']}")
+    print(f"dates      {stats['date_range'][0]} .. {stats['date_range'][1]}")
+    print(f"updated    {stats['updated_at']}")
+    print(f"size       {stats['size_bytes'] / 1e6:.1f} MB")
+    for source, count in stats["sources"].items():
+        print(f"  {count:>6}  {source}")
+    return 0
+
+
+def _remove(index, args: argparse.Namespace) -> int:
+    removed = index.remove(*args.ids)
+    missing = [i for i in args.ids if i not in removed]
+    for article_id in removed:
+        print(f"removed {article_id}")
+    for article_id in missing:
+        print(f"qa: not in the index: {article_id}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+COMMANDS = {"ingest": _ingest, "search": _search, "stats": _stats, "remove": _remove}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The Python API: one `Index` that ingests, searches, removes and reports.
+
+It wires the one-way pipeline together: files -> articles -> chunks ->
+vectors and BM25 terms in the store -> hits. The CLI is a thin shell over it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from qa.analysis import Analyzer
+from qa.articles import Article, Problem, read_articles
+from qa.chunking import Chunk, Chunker
+from qa.config import Config
+from qa.embedding import Embedder
+from qa.retrieval import Hit, Retriever
+from qa.store import Filters, Manifest, Store, read_manifest
+
+# Settings that shape what is stored; an existing index's own values win over
+# defaults, and an explicit conflicting value is an error.
+_BUILD_SETTINGS = ("model", "chunk_tokens", "chunk_overlap", "encoding", "stemming", "stopwords")
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.problems)} failed; "
+            f"{self.chunks} chunks in {self.seconds:.1f} s"
+        )
+
+
+class Index:
+    def __init__(self, config: Config | None = None, **overrides: Any):
+        config = config or Config.load()
+        if overrides:
+            config = config.replace(**overrides)
+        existing = read_manifest(config.index)
+        if existing is not None:
+            adopted = {
+                name: getattr(existing, name)
+                for name in _BUILD_SETTINGS
+                if name not in config.explicit
+            }
+            config = config.replace(**adopted)
+        self.config = config
+        self._embedder: Embedder | None = None
+        dim = existing.dim if existing is not None else self.embedder.dim
+        self.store = Store(config.index, self._manifest(dim))
+        self._retriever: Retriever | None = None
+
+    def _manifest(self, dim: int) -> Manifest:
+        c = self.config
+        return Manifest(
+            model=c.model, dim=dim, chunk_tokens=c.chunk_tokens, chunk_overlap=c.chunk_overlap,
+            encoding=c.encoding, stemming=c.stemming, stopwords=c.stopwords,
+        )
+
+    @property
+    def embedder(self) -> Embedder:
+        """Loaded on first use: `stats` and `remove` never pay for the model."""
+        if self._embedder is None:
+            self._embedder = Embedder(self.config)
+        return self._embedder
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self._retriever = Retriever(self.store, self.embedder, self.config)
+        return self._retriever
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest --------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], progress: bool | None = None) -> IngestReport:
+        """Add new articles, replace changed ones, skip unchanged ones; report per file."""
+        started = time.perf_counter()
+        progress = sys.stderr.isatty() if progress is None else progress
+        report = IngestReport()
+        todo = self._changed_articles(read_articles(paths, self.config), report)
+        if todo:
+            chunker = Chunker(self.config, fits=self.embedder.fits)
+            analyzer = Analyzer(self.config.stemming, self.config.stopwords)
+            chunked = list(self._chunk_all(todo, chunker, report))
+            total = sum(len(chunks) for _, chunks in chunked)
+            with (
+                self.store.writing(),
+                tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar,
+            ):
+                for batch in _batches(chunked, self.config.batch_size * 8):
+                    texts = [c.text for _, chunks in batch for c in chunks]
+                    vectors = self.embedder.encode_passages(texts)
+                    items, offset = [], 0
+                    for article, chunks in batch:
+                        terms = [analyzer.terms(f"{c.title}\n{c.text}") for c in chunks]
+                        items.append((article, chunks, terms, vectors[offset : offset + len(chunks)]))
+                        offset += len(chunks)
+                    self.store.put(items)
+                    report.chunks += len(texts)
+                    bar.update(len(texts))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _changed_articles(
+        self, items: Iterable[Article | Problem], report: IngestReport
+    ) -> list[tuple[Article, bool]]:
+        """New or changed articles (with whether they replace one); the rest is reported."""
+        todo = []
+        for item in items:
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            old_hash = self.store.article_hash(item.id)
+            if old_hash == item.content_hash():
+                report.unchanged.append(item.id)
+            else:
+                todo.append((item, old_hash is not None))
+        return todo
+
+    def _chunk_all(
+        self, todo: list[tuple[Article, bool]], chunker: Chunker, report: IngestReport
+    ) -> Iterator[tuple[Article, list[Chunk]]]:
+        for article, replaces in todo:
+            try:
+                chunks = chunker.split(article)
+            except ValueError as exc:
+                report.problems.append(Problem(article.path or article.id, str(exc)))
+                continue
+            if not chunks:
+                report.problems.append(Problem(article.path or article.id, f"{article.id}: no text"))
+                continue
+            (report.updated if replaces else report.added).append(article.id)
+            yield article, chunks
+
+    # -- queries -------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        retriever: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+    ) -> list[Hit]:
+        filters = Filters(date_from=date_from, date_to=date_to, source=source)
+        return self.retriever.search(query, k=k, mode=retriever, filters=filters)
+
+    def remove(self, *article_ids: str) -> list[str]:
+        """Delete articles by id; returns those that were there."""
+        with self.store.writing():
+            return self.store.remove(article_ids)
+
+    def stats(self) -> dict:
+        return self.store.stats()
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+
+def _batches(
+    chunked: list[tuple[Article, list[Chunk]]], size: int
+) -> Iterator[list[tuple[Article, list[Chunk]]]]:
+    """Whole articles grouped until about `size` chunks: one encode call and one commit each."""
+    batch: list[tuple[Article, list[Chunk]]] = []
+    count = 0
+    for item in chunked:
+        batch.append(item)
+        count += len(item[1])
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch

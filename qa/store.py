@@ -1,0 +1,415 @@
+"""Store: articles, chunks, BM25 postings and vectors on disk, crash-safe.
+
+SQLite is the source of truth: one database holds the articles, their chunks
+(with each chunk's vector), an FTS5 table of analyzed terms for BM25, and the
+manifest. Every change is one SQLite transaction, so a process killed at any
+moment leaves the previous state readable.
+
+The FAISS index (`dense-<generation>.faiss`) is a cache of the vectors in the
+database, saved atomically (temp file + rename) after a write. Each write bumps
+the database's generation; a FAISS file whose generation does not match (the
+writer died before saving it) is rebuilt from the stored vectors on open, never
+by re-embedding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from qa.articles import Article
+from qa.chunking import Chunk
+
+SCHEMA_VERSION = 1
+DB_NAME = "store.sqlite"
+MANIFEST_NAME = "manifest.json"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, title TEXT, text TEXT NOT NULL, date TEXT, source TEXT,
+    url TEXT, place TEXT, path TEXT, hash TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    article_id TEXT NOT NULL REFERENCES articles(id), ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(date);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunk_terms USING fts5(terms, tokenize='unicode61');
+"""
+
+
+class IndexMismatchError(RuntimeError):
+    """The index on disk was built with settings that differ from the ones asked for."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Settings an index is built with; opening it with other ones would give garbage."""
+
+    model: str
+    dim: int
+    chunk_tokens: int
+    chunk_overlap: int
+    encoding: str
+    stemming: bool
+    stopwords: bool
+    schema_version: int = SCHEMA_VERSION
+
+    def differences(self, other: Manifest) -> list[str]:
+        mine, theirs = asdict(self), asdict(other)
+        return [f"{k}: index has {mine[k]!r}, asked for {theirs[k]!r}" for k in mine if mine[k] != theirs[k]]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search by article date (ISO, inclusive) and source (case-insensitive substring)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.date_from or self.date_to or self.source)
+
+    def sql(self) -> tuple[str, list[str]]:
+        """A WHERE fragment over the `articles a` table, and its parameters."""
+        clauses, params = [], []
+        if self.date_from:
+            clauses.append("a.date >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append("a.date <= ?")
+            params.append(self.date_to + "\uffff")  # inclusive of datetimes on that day
+        if self.source:
+            clauses.append("instr(lower(a.source), lower(?)) > 0")
+            params.append(self.source)
+        return (" AND ".join(clauses) or "1"), params
+
+
+def read_manifest(index_dir: Path) -> Manifest | None:
+    path = Path(index_dir) / MANIFEST_NAME
+    if not path.exists():
+        return None
+    try:
+        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise IndexMismatchError(f"{path}: unreadable manifest ({exc})") from exc
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class Store:
+    def __init__(self, index_dir: Path, manifest: Manifest):
+        self.dir = Path(index_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        existing = read_manifest(self.dir)
+        if existing is None:
+            text = json.dumps(asdict(manifest), indent=2) + "\n"
+            _write_atomic(self.dir / MANIFEST_NAME, text.encode("utf-8"))
+        elif existing.differences(manifest):
+            raise IndexMismatchError(
+                f"index {self.dir} was built with other settings: "
+                + "; ".join(existing.differences(manifest))
+                + ". Use another --index, or remove this one and ingest again."
+            )
+        self.manifest = manifest
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            self.dir / DB_NAME, check_same_thread=False, isolation_level=None, timeout=60
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._generation = -1
+        self._vectors: faiss.IndexIDMap2 | None = None
+        self._sync()
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive writer across processes; saves the FAISS cache when done."""
+        with self._lock, open(self.dir / ".write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._sync()
+            try:
+                yield
+            finally:
+                self._save_vectors()
+
+    def _db_generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _vector_path(self, generation: int) -> Path:
+        return self.dir / f"dense-{generation}.faiss"
+
+    def _sync(self) -> None:
+        """Bring the in-memory FAISS index up to the database's generation."""
+        generation = self._db_generation()
+        if generation == self._generation and self._vectors is not None:
+            return
+        path = self._vector_path(generation)
+        index = None
+        if path.exists():
+            with contextlib.suppress(RuntimeError):  # a torn or foreign file: rebuild instead
+                index = faiss.read_index(str(path))
+        if index is None or index.ntotal != self._chunk_count():
+            index = self._rebuild_vectors()
+        self._vectors, self._generation = index, generation
+
+    def _rebuild_vectors(self) -> faiss.IndexIDMap2:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.manifest.dim))
+        cursor = self._db.execute("SELECT rowid, vector FROM chunks")
+        while batch := cursor.fetchmany(10_000):
+            ids = np.array([r[0] for r in batch], dtype=np.int64)
+            vecs = np.frombuffer(b"".join(r[1] for r in batch), dtype=np.float32)
+            index.add_with_ids(vecs.reshape(len(batch), -1), ids)
+        return index
+
+    def _save_vectors(self) -> None:
+        path = self._vector_path(self._generation)
+        if not path.exists():
+            _write_atomic(path, faiss.serialize_index(self._vectors).tobytes())
+        for old in self.dir.glob("dense-*.faiss"):
+            if old != path:
+                old.unlink(missing_ok=True)
+
+    # -- writes --------------------------------------------------------------
+
+    def article_hash(self, article_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT hash FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, items: Sequence[tuple[Article, list[Chunk], list[list[str]], np.ndarray]]) -> None:
+        """Add or replace articles with their chunks, terms and vectors, in one transaction."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._lock:
+            removed: list[int] = []
+            added_ids: list[int] = []
+            added_vecs: list[np.ndarray] = []
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for article, chunks, terms, vectors in items:
+                    removed += self._delete_article(article.id)
+                    self._db.execute(
+                        "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (article.id, article.title, article.text, article.date, article.source,
+                         article.url, article.place, article.path, article.content_hash(), now),
+                    )
+                    for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
+                        rowid = self._db.execute(
+                            'INSERT INTO chunks (id, article_id, ordinal, start, "end", text, vector)'
+                            " VALUES (?,?,?,?,?,?,?)",
+                            (chunk.id, article.id, chunk.ordinal, chunk.start, chunk.end,
+                             chunk.text, np.asarray(vector, dtype=np.float32).tobytes()),
+                        ).lastrowid
+                        self._db.execute(
+                            "INSERT INTO chunk_terms (rowid, terms) VALUES (?,?)",
+                            (rowid, " ".join(chunk_terms)),
+                        )
+                        added_ids.append(rowid)
+                        added_vecs.append(vector)
+                generation = self._commit(now)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._apply(generation, removed, added_ids, added_vecs)
+
+    def remove(self, article_ids: Sequence[str]) -> list[str]:
+        """Delete articles and their chunks; returns the ids that existed."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._lock:
+            found = [i for i in article_ids if self.article_hash(i) is not None]
+            if not found:
+                return []
+            removed: list[int] = []
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for article_id in found:
+                    removed += self._delete_article(article_id)
+                generation = self._commit(now)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._apply(generation, removed, [], [])
+            return found
+
+    def _delete_article(self, article_id: str) -> list[int]:
+        rowids = [r[0] for r in self._db.execute(
+            "SELECT rowid FROM chunks WHERE article_id=?", (article_id,))]
+        for rowid in rowids:
+            self._db.execute("DELETE FROM chunk_terms WHERE rowid=?", (rowid,))
+        self._db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+        self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        return rowids
+
+    def _commit(self, now: str) -> int:
+        generation = self._db_generation() + 1
+        self._db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?,?)",
+            [("generation", str(generation)), ("updated_at", now)],
+        )
+        self._db.execute("COMMIT")
+        return generation
+
+    def _apply(
+        self, generation: int, removed: list[int], added_ids: list[int], added_vecs: list[np.ndarray]
+    ) -> None:
+        """Mirror a committed transaction into the in-memory FAISS index."""
+        if removed:
+            self._vectors.remove_ids(np.array(removed, dtype=np.int64))
+        if added_ids:
+            self._vectors.add_with_ids(
+                np.vstack(added_vecs).astype(np.float32), np.array(added_ids, dtype=np.int64)
+            )
+        self._generation = generation
+
+    # -- reads ---------------------------------------------------------------
+
+    def dense_search(self, vector: np.ndarray, n: int, filters: Filters) -> list[tuple[int, float]]:
+        with self._lock:
+            self._sync()
+            if self._vectors.ntotal == 0:
+                return []
+            params = None
+            if filters:
+                allowed = self._filtered_rowids(filters)
+                if not allowed:
+                    return []
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+            scores, ids = self._vectors.search(
+                vector.reshape(1, -1).astype(np.float32), min(n, self._vectors.ntotal),
+                params=params,
+            )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def dense_scores(self, vector: np.ndarray, rowids: Sequence[int]) -> dict[int, float]:
+        """Exact cosine scores for given chunks (lexical candidates the dense search missed)."""
+        if not rowids:
+            return {}
+        with self._lock:
+            self._sync()
+            vecs = self._vectors.reconstruct_batch(np.array(rowids, dtype=np.int64))
+        return dict(zip(rowids, (vecs @ vector).tolist(), strict=True))
+
+    def lexical_search(self, terms: Sequence[str], n: int, filters: Filters) -> list[tuple[int, float]]:
+        unique = list(dict.fromkeys(t for t in terms if t))
+        if not unique:
+            return []
+        query = " OR ".join(f'"{t}"' for t in unique)
+        where, params = filters.sql()
+        sql = (
+            "SELECT f.rowid, -bm25(chunk_terms) AS s FROM chunk_terms f"
+            + (
+                " JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.id = c.article_id"
+                f" WHERE chunk_terms MATCH ? AND {where}"
+                if filters
+                else " WHERE chunk_terms MATCH ?"
+            )
+            + " ORDER BY bm25(chunk_terms) LIMIT ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, [query, *params, n]).fetchall()
+        return [(int(r), float(s)) for r, s in rows]
+
+    def _filtered_rowids(self, filters: Filters) -> np.ndarray:
+        where, params = filters.sql()
+        rows = self._db.execute(
+            f"SELECT c.rowid FROM chunks c JOIN articles a ON a.id = c.article_id WHERE {where}",
+            params,
+        ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def chunks(self, rowids: Sequence[int]) -> dict[int, Chunk]:
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        with self._lock:
+            rows = self._db.execute(
+                'SELECT c.rowid, c.id, c.article_id, c.ordinal, c.text, c.start, c."end",'
+                " a.title, a.date, a.source, a.url FROM chunks c"
+                f" JOIN articles a ON a.id = c.article_id WHERE c.rowid IN ({marks})",
+                list(rowids),
+            ).fetchall()
+        return {r[0]: Chunk(*r[1:]) for r in rows}
+
+    def article(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, title, text, date, source, url, place, path FROM articles WHERE id=?",
+                (article_id,),
+            ).fetchone()
+        return Article(*row) if row else None
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        """Every chunk, in insertion order (for benchmarks and exports)."""
+        with self._lock:
+            rowids = [r[0] for r in self._db.execute("SELECT rowid FROM chunks ORDER BY rowid")]
+        for start in range(0, len(rowids), 500):
+            part = rowids[start : start + 500]
+            found = self.chunks(part)
+            yield from (found[r] for r in part)
+
+    def article_ids(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def _chunk_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def stats(self) -> dict:
+        with self._lock:
+            self._sync()
+            articles = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            sources = self._db.execute(
+                "SELECT coalesce(source, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+            dates = self._db.execute("SELECT min(date), max(date) FROM articles").fetchone()
+            updated = self._db.execute("SELECT value FROM meta WHERE key='updated_at'").fetchone()
+            chunks = self._chunk_count()
+            vectors = self._vectors.ntotal
+        size = sum(p.stat().st_size for p in self.dir.iterdir() if p.is_file())
+        return {
+            "index": str(self.dir),
+            "articles": articles,
+            "chunks": chunks,
+            "vectors": vectors,
+            "sources": dict(sources),
+            "date_range": list(dates),
+            "updated_at": updated[0] if updated else None,
+            "generation": self._generation,
+            "size_bytes": size,
+            "manifest": asdict(self.manifest),
+        }
