@@ -9,6 +9,7 @@ that `UU 24/2011`, `UU No. 24 Tahun 2011` and `Undang-Undang Nomor 24 Tahun
 from __future__ import annotations
 
 import re
+from enum import Enum
 from functools import lru_cache
 
 # Regulation kinds, longest spellings first; each maps to its canonical prefix.
@@ -86,12 +87,52 @@ def stem(word: str) -> str:
 class Analyzer:
     def __init__(self, stemming: bool = True, stopwords: bool = True):
         self.stemming = stemming
-        self.stopwords = (
-            _indonesian_stopwords() | _ENGLISH_STOPWORDS if stopwords else frozenset()
-        )
+        self.stopwords = _indonesian_stopwords() | _ENGLISH_STOPWORDS if stopwords else frozenset()
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text, in order (duplicates kept: BM25 counts them)."""
         words = _TOKEN_RE.findall(fold_legal_references(text).lower())
         kept = [w for w in words if w not in self.stopwords]
         return [stem(w) for w in kept] if self.stemming else kept
+
+
+class QuestionType(str, Enum):
+    """What kind of answer a question asks for; passages that contain one rank higher."""
+
+    WHEN = "when"
+    HOW_MANY = "how_many"
+    WHO = "who"
+    WHERE = "where"
+    OTHER = "other"
+
+
+_QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
+    (QuestionType.WHEN, re.compile(r"\b(kapan|kapankah|tanggal berapa|tahun berapa|when)\b")),
+    (QuestionType.HOW_MANY, re.compile(r"\b(berapa|berapakah|how (many|much))\b")),
+    (QuestionType.WHO, re.compile(r"\b(siapa|siapakah|who|whom)\b")),
+    (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
+]
+_MONTHS = re.compile(
+    r"\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|"
+    r"desember|senin|selasa|rabu|kamis|jumat|sabtu|minggu|(19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d[\d.,]*")
+_NAME = re.compile(r"\b[A-Z][\w-]*")
+
+
+def question_type(question: str) -> QuestionType:
+    lowered = question.lower()
+    return next((kind for kind, cue in _QUESTION_CUES if cue.search(lowered)), QuestionType.OTHER)
+
+
+def has_answer_type(kind: QuestionType, passage: str, question: str) -> bool:
+    """Does the passage hold something of the asked-for kind that the question lacks?"""
+    if kind is QuestionType.WHEN:
+        return bool(_MONTHS.search(passage))
+    if kind is QuestionType.HOW_MANY:
+        return bool(set(_NUMBER.findall(passage)) - set(_NUMBER.findall(question)))
+    if kind in (QuestionType.WHO, QuestionType.WHERE):
+        asked = set(_TOKEN_RE.findall(question.lower()))
+        return any(name.lower() not in asked for name in _NAME.findall(passage))
+    return False

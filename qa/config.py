@@ -44,8 +44,12 @@ class Config:
     k: int = 10
     # Candidates each retriever contributes before fusion.
     candidates: int = 50
-    # Weight of the dense score in the hybrid fusion (0 = bm25 only).
-    dense_weight: float = 0.3
+    # Hybrid fusion weights (BM25 has weight 1); chosen on FacQA train with
+    # `python bench/retrieval.py --tune`, see qa/retrieval.py.
+    weight_dense: float = 0.2
+    weight_coverage: float = 0.5
+    weight_bigrams: float = 0.1
+    weight_answer_type: float = 0.4
     stemming: bool = True
     stopwords: bool = True
 
@@ -97,8 +101,14 @@ class Config:
             raise ValueError("chunk_tokens must be at least 16")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
             raise ValueError("chunk_overlap must be >= 0 and smaller than chunk_tokens")
-        if not 0.0 <= self.dense_weight <= 1.0:
-            raise ValueError("dense_weight must be between 0 and 1")
+        weights = (
+            self.weight_dense,
+            self.weight_coverage,
+            self.weight_bigrams,
+            self.weight_answer_type,
+        )
+        if min(weights) < 0:
+            raise ValueError("fusion weights must not be negative")
         if self.k < 1 or self.candidates < 1:
             raise ValueError("k and candidates must be positive")
 

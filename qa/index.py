@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +72,13 @@ class Index:
     def _manifest(self, dim: int) -> Manifest:
         c = self.config
         return Manifest(
-            model=c.model, dim=dim, chunk_tokens=c.chunk_tokens, chunk_overlap=c.chunk_overlap,
-            encoding=c.encoding, stemming=c.stemming, stopwords=c.stopwords,
+            model=c.model,
+            dim=dim,
+            chunk_tokens=c.chunk_tokens,
+            chunk_overlap=c.chunk_overlap,
+            encoding=c.encoding,
+            stemming=c.stemming,
+            stopwords=c.stopwords,
         )
 
     @property
@@ -110,18 +116,23 @@ class Index:
             analyzer = Analyzer(self.config.stemming, self.config.stopwords)
             chunked = list(self._chunk_all(todo, chunker, report))
             total = sum(len(chunks) for _, chunks in chunked)
+            batches = list(_batches(chunked, self.config.batch_size * 8))
             with (
                 self.store.writing(),
                 tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar,
+                ThreadPoolExecutor(max_workers=1) as pool,
             ):
-                for batch in _batches(chunked, self.config.batch_size * 8):
+                # BM25 terms (Python, stemming) are computed in a thread while the
+                # encoder (torch, GIL released) embeds the same batch.
+                pending = [pool.submit(_terms, analyzer, batch) for batch in batches]
+                for batch, terms in zip(batches, pending, strict=True):
                     texts = [c.text for _, chunks in batch for c in chunks]
                     vectors = self.embedder.encode_passages(texts)
                     items, offset = [], 0
-                    for article, chunks in batch:
-                        terms = [analyzer.terms(f"{c.title}\n{c.text}") for c in chunks]
-                        items.append((article, chunks, terms, vectors[offset : offset + len(chunks)]))
-                        offset += len(chunks)
+                    for (article, chunks), chunk_terms in zip(batch, terms.result(), strict=True):
+                        end = offset + len(chunks)
+                        items.append((article, chunks, chunk_terms, vectors[offset:end]))
+                        offset = end
                     self.store.put(items)
                     report.chunks += len(texts)
                     bar.update(len(texts))
@@ -154,7 +165,9 @@ class Index:
                 report.problems.append(Problem(article.path or article.id, str(exc)))
                 continue
             if not chunks:
-                report.problems.append(Problem(article.path or article.id, f"{article.id}: no text"))
+                report.problems.append(
+                    Problem(article.path or article.id, f"{article.id}: no text")
+                )
                 continue
             (report.updated if replaces else report.added).append(article.id)
             yield article, chunks
@@ -183,6 +196,11 @@ class Index:
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)
+
+
+def _terms(analyzer: Analyzer, batch: list[tuple[Article, list[Chunk]]]) -> list[list[list[str]]]:
+    """BM25 terms per chunk: the chunk text only (titles repeated in every chunk hurt BM25)."""
+    return [[analyzer.terms(c.text) for c in chunks] for _, chunks in batch]
 
 
 def _batches(
