@@ -76,10 +76,16 @@ def main() -> None:
         "--tune", action="store_true", help="grid-search the hybrid weights on train"
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index first")
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=ROOT / "bench" / "results" / "facqa-index",
+        help="where to build the FacQA index (use another one for other QA_* build settings)",
+    )
     args = parser.parse_args()
 
     config = Config.load()
-    index_dir = ROOT / "bench" / "results" / "facqa-index"
+    index_dir = args.index_dir
     if args.rebuild and index_dir.exists():
         import shutil
 
@@ -100,9 +106,8 @@ def main() -> None:
 
     gold = load_gold(args.split)
     print(f"FacQA {args.split}: {len(gold)} questions, {index.stats()['chunks']} chunks")
-    print(
-        f"{'retriever':<10} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'mrr@10':>6} {'p50 ms':>7} {'p95 ms':>7}"
-    )
+    columns = ["hit@1", "hit@5", "hit@10", "mrr@10", "p50 ms", "p95 ms"]
+    print(f"{'retriever':<10} " + " ".join(f"{c:>7}" for c in columns))
     for mode in Mode:
         ranks, times = [], []
         for q in gold:
@@ -113,9 +118,11 @@ def main() -> None:
         m = summarize(ranks)
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
+        values = [m["hit@1"], m["hit@5"], m["hit@10"], m["mrr@10"]]
         print(
-            f"{mode.value:<10} {m['hit@1']:>6.3f} {m['hit@5']:>6.3f} {m['hit@10']:>6.3f} "
-            f"{m['mrr@10']:>6.3f} {statistics.median(times):>7.1f} {p95:>7.1f}"
+            f"{mode.value:<10} "
+            + " ".join(f"{v:>7.3f}" for v in values)
+            + f" {statistics.median(times):>7.1f} {p95:>7.1f}"
         )
 
 
@@ -159,10 +166,10 @@ def tune(index: Index) -> None:
     bm25_only = Weights(0.0, 0.0, 0.0, 0.0)
     for _, weights, m in [(0, bm25_only, score("train", bm25_only)), *results[:10]]:
         v = score("valid", weights)
-        print(
-            f"{weights.dense:.1f} {weights.coverage:.1f} {weights.bigrams:.1f} {weights.answer_type:.1f}"
-            f"   {m['hit@5']:.3f} {m['mrr@10']:.3f} | {v['hit@1']:.3f} {v['hit@5']:.3f} {v['mrr@10']:.3f}"
-        )
+        w = (weights.dense, weights.coverage, weights.bigrams, weights.answer_type)
+        train = f"{m['hit@5']:.3f} {m['mrr@10']:.3f}"
+        valid = f"{v['hit@1']:.3f} {v['hit@5']:.3f} {v['mrr@10']:.3f}"
+        print(" ".join(f"{x:.1f}" for x in w) + f"   {train} | {valid}")
 
 
 if __name__ == "__main__":

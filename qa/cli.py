@@ -20,22 +20,49 @@ from qa.store import IndexMismatchError, read_manifest
 SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
 
 
+def sample_files() -> list[Path]:
+    """The bundled sample corpus (its README is documentation, not an article)."""
+    return sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix in {".txt", ".jsonl"})
+
+
+def _global_flags(suppress: bool) -> argparse.ArgumentParser:
+    """Flags taken before or after the command: `qa --index X search` = `qa search --index X`."""
+    default = argparse.SUPPRESS if suppress else None
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument(
+        "--index", default=default, help="index folder (default: index/, env QA_INDEX)"
+    )
+    flags.add_argument(
+        "--model", default=default, help="sentence-transformers model name or folder (QA_MODEL)"
+    )
+    flags.add_argument(
+        "--chunk-tokens", type=int, default=default, help="tokens per chunk (QA_CHUNK_TOKENS)"
+    )
+    flags.add_argument(
+        "--chunk-overlap", type=int, default=default, help="overlap tokens (QA_CHUNK_OVERLAP)"
+    )
+    return flags
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="qa", description="Question answering over news articles, offline, with sources."
+        prog="qa",
+        description="Question answering over news articles, offline, with sources.",
+        parents=[_global_flags(suppress=False)],
     )
-    parser.add_argument("--index", help="index folder (default: index/, env QA_INDEX)")
-    parser.add_argument("--model", help="sentence-transformers model name or folder (QA_MODEL)")
-    parser.add_argument("--chunk-tokens", type=int, help="tokens per chunk (QA_CHUNK_TOKENS)")
-    parser.add_argument("--chunk-overlap", type=int, help="overlap tokens (QA_CHUNK_OVERLAP)")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = [_global_flags(suppress=True)]
 
-    ingest = sub.add_parser("ingest", help="add files or folders (txt, md, html, json, jsonl, csv)")
+    ingest = sub.add_parser(
+        "ingest", parents=common, help="add files or folders (txt, md, html, json, jsonl, csv)"
+    )
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders")
     ingest.add_argument("--sample", action="store_true", help="ingest the bundled sample corpus")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    search = sub.add_parser("search", help="find the passages that best match a query")
+    search = sub.add_parser(
+        "search", parents=common, help="find the passages that best match a query"
+    )
     search.add_argument("query")
     search.add_argument("--k", type=int, help="number of hits (default 10)")
     search.add_argument("--retriever", choices=["dense", "bm25", "hybrid"])
@@ -44,9 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--source", help="only articles whose source contains this text")
     search.add_argument("--json", action="store_true", help="print hits as JSON")
 
-    sub.add_parser("stats", help="what the index holds").add_argument("--json", action="store_true")
+    stats = sub.add_parser("stats", parents=common, help="what the index holds")
+    stats.add_argument("--json", action="store_true")
 
-    remove = sub.add_parser("remove", help="delete articles by id")
+    remove = sub.add_parser("remove", parents=common, help="delete articles by id")
     remove.add_argument("ids", nargs="+")
     return parser
 
@@ -82,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(index, args: argparse.Namespace) -> int:
-    paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
+    paths = list(args.paths) + (sample_files() if args.sample else [])
     if not paths:
         print("qa: error: give files or folders to ingest, or --sample", file=sys.stderr)
         return 2

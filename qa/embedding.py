@@ -69,7 +69,9 @@ class Embedder:
 
     def token_count(self, text: str) -> int:
         """Tokens the model sees for a passage, prompt and special tokens included."""
-        ids = self.model.tokenizer(self.passage_prompt + text, add_special_tokens=True)
+        ids = self.model.tokenizer(
+            self.passage_prompt + text, add_special_tokens=True, verbose=False
+        )
         return len(ids["input_ids"])
 
     def fits(self, text: str) -> bool:

@@ -28,12 +28,12 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from qa.articles import Article
+from qa.chunking import Chunk
+
 # Searches are one query at a time: FAISS's OpenMP threads would only spin
 # against torch's own threads (measured: hybrid p50 14 ms -> 6 ms on 2 cores).
 faiss.omp_set_num_threads(1)
-
-from qa.articles import Article
-from qa.chunking import Chunk
 
 SCHEMA_VERSION = 1
 DB_NAME = "store.sqlite"
@@ -88,7 +88,7 @@ class Manifest:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search by article date (ISO, inclusive) and source (case-insensitive substring)."""
+    """Restrict a search by article date (ISO, inclusive) and source (substring, any case)."""
 
     date_from: str | None = None
     date_to: str | None = None
@@ -255,8 +255,8 @@ class Store:
                     )
                     for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
                         rowid = self._db.execute(
-                            'INSERT INTO chunks (id, article_id, ordinal, start, "end", text, vector)'
-                            " VALUES (?,?,?,?,?,?,?)",
+                            'INSERT INTO chunks (id, article_id, ordinal, start, "end", text,'
+                            " vector) VALUES (?,?,?,?,?,?,?)",
                             (
                                 chunk.id,
                                 article.id,
