@@ -1,0 +1,103 @@
+"""Lexical analysis: what BM25 sees must make equivalent written forms match."""
+
+import pytest
+
+from qa.analysis import (
+    Analyzer,
+    QuestionType,
+    fold_legal_references,
+    has_answer_type,
+    question_type,
+)
+
+SAME_LAW = [
+    "UU 24/2011",
+    "UU No. 24 Tahun 2011",
+    "UU Nomor 24 Tahun 2011",
+    "Undang-Undang Nomor 24 Tahun 2011",
+    "Undang-undang (UU) Nomor 24 Tahun 2011",
+    "undang undang no 24 tahun 2011",
+    "Law No. 24 of 2011",
+]
+
+
+@pytest.mark.parametrize("written", SAME_LAW)
+def test_legal_reference_forms_fold_to_one_term(written: str) -> None:
+    assert Analyzer().terms(written) == ["uu24th2011"]
+
+
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ("PP Nomor 60 Tahun 2015", "pp60th2015"),
+        ("Peraturan Pemerintah No. 60/2015", "pp60th2015"),
+        ("Perpres 12/2013", "perpres12th2013"),
+        ("Peraturan Presiden Nomor 12 Tahun 2013", "perpres12th2013"),
+        ("Permenkes No. 5 Tahun 2020", "permen5th2020"),
+        ("Peraturan Menteri Kesehatan Nomor 5 Tahun 2020", "permen5th2020"),
+        ("Perda No. 3 Tahun 2015", "perda3th2015"),
+        ("Peraturan Daerah Nomor 3 Tahun 2015", "perda3th2015"),
+        ("Perppu Nomor 1 Tahun 2020", "perppu1th2020"),
+    ],
+)
+def test_other_regulation_kinds(written: str, term: str) -> None:
+    assert term in Analyzer().terms(written)
+
+
+def test_different_laws_stay_different() -> None:
+    terms = Analyzer().terms("UU 24/2011 dan UU 22/2009 serta PP 24/2011")
+    assert terms == ["uu24th2011", "uu22th2009", "pp24th2011"]
+
+
+def test_reference_inside_a_sentence_keeps_the_other_words() -> None:
+    text = "sebagaimana yang tertuang dalam UU 24 Tahun 2011 tentang BPJS Ketenagakerjaan"
+    terms = Analyzer().terms(text)
+    assert "uu24th2011" in terms
+    assert "bpjs" in terms
+    assert "tenagakerja" in terms or "ketenagakerjaan" in terms
+    # the law's number and year are not left behind as loose numbers
+    assert "24" not in terms and "2011" not in terms
+
+
+def test_plain_numbers_are_not_mistaken_for_laws() -> None:
+    assert "uu" not in fold_legal_references("Sebanyak 24 orang pada 2011").lower()
+
+
+def test_stemming_joins_inflected_forms() -> None:
+    analyzer = Analyzer()
+    assert analyzer.terms("mendaftarkan") == analyzer.terms("daftar") == ["daftar"]
+    assert analyzer.terms("perusahaan") == ["usaha"]
+
+
+def test_stopwords_and_stemming_can_be_switched_off() -> None:
+    plain = Analyzer(stemming=False, stopwords=False)
+    assert plain.terms("Apa yang diwajibkan?") == ["apa", "yang", "diwajibkan"]
+    assert Analyzer().terms("Apa yang diwajibkan?") == ["wajib"]
+
+
+def test_english_question_keeps_names_and_numbers() -> None:
+    assert Analyzer().terms("Who is Badri Tamam?") == ["badri", "tamam"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Kapan Roemwerdiniadi Soedoko lahir?", QuestionType.WHEN),
+        ("Berapa penumpang pesawat itu?", QuestionType.HOW_MANY),
+        ("Siapa Sekda Bandarlampung?", QuestionType.WHO),
+        ("Di mana kantor BPJS?", QuestionType.WHERE),
+        ("Who is the mayor?", QuestionType.WHO),
+        ("What does UU 24/2011 require?", QuestionType.OTHER),
+    ],
+)
+def test_question_types(question: str, kind: QuestionType) -> None:
+    assert question_type(question) is kind
+
+
+def test_answer_type_presence() -> None:
+    assert has_answer_type(QuestionType.WHEN, "lahir 4 Februari 1937", "Kapan dia lahir?")
+    assert not has_answer_type(QuestionType.WHEN, "dia lahir di Blitar", "Kapan dia lahir?")
+    assert has_answer_type(QuestionType.HOW_MANY, "membawa 84 penumpang", "Berapa penumpang?")
+    # a number the question already gives is not an answer
+    assert not has_answer_type(QuestionType.HOW_MANY, "pesawat GA-181", "Berapa penumpang GA-181?")
+    assert has_answer_type(QuestionType.WHO, "kata Badri Tamam", "siapa sekda kota itu?")
