@@ -149,24 +149,31 @@ def tune(index: Index) -> None:
         return summarize(ranks)
 
     grid = itertools.product(
-        [0.0, 0.1, 0.2, 0.3, 0.5],
-        [0.0, 0.1, 0.2, 0.3, 0.5],
-        [0.0, 0.1, 0.2],
-        [0.0, 0.1, 0.2, 0.3, 0.4],
+        [0.0, 0.1, 0.2, 0.3],  # dense
+        [0.0, 0.3, 0.5],  # coverage
+        [0.0, 0.1, 0.2],  # bigrams
+        [0.0, 0.2, 0.4],  # answer_type
+        [0.0, 0.1, 0.2, 0.3, 0.5],  # answer_near
     )
     results = []
     for combo in grid:
         weights = Weights(*combo)
         m = score("train", weights)
-        results.append((m["hit@5"] + m["mrr@10"], weights, m))
-    results.sort(key=lambda r: -r[0])
-    print(
-        "weights (dense, coverage, bigrams, answer_type)   train hit@5 mrr | valid hit@1 hit@5 mrr"
-    )
-    bm25_only = Weights(0.0, 0.0, 0.0, 0.0)
+        # Objective: train MRR@10, then hit@5; ties go to the smaller total weight.
+        results.append(((-m["mrr@10"], -m["hit@5"], sum(combo)), weights, m))
+    results.sort(key=lambda r: r[0])
+    print("weights: dense coverage bigrams answer_type answer_near")
+    print(f"{'':<20} train hit@5 mrr | valid hit@1 hit@5 mrr")
+    bm25_only = Weights(0.0, 0.0, 0.0, 0.0, 0.0)
     for _, weights, m in [(0, bm25_only, score("train", bm25_only)), *results[:10]]:
         v = score("valid", weights)
-        w = (weights.dense, weights.coverage, weights.bigrams, weights.answer_type)
+        w = (
+            weights.dense,
+            weights.coverage,
+            weights.bigrams,
+            weights.answer_type,
+            weights.answer_near,
+        )
         train = f"{m['hit@5']:.3f} {m['mrr@10']:.3f}"
         valid = f"{v['hit@1']:.3f} {v['hit@5']:.3f} {v['mrr@10']:.3f}"
         print(" ".join(f"{x:.1f}" for x in w) + f"   {train} | {valid}")

@@ -95,6 +95,27 @@ class Analyzer:
         kept = [w for w in words if w not in self.stopwords]
         return [stem(w) for w in kept] if self.stemming else kept
 
+    def answer_near(self, kind: QuestionType, passage: str, question: str, window: int = 3) -> bool:
+        """Is a word of the asked-for kind within `window` words of a query term?
+
+        "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
+        answer usually stands right next to the words the question repeats.
+        """
+        wanted = set(self.terms(question))
+        asked = set(_TOKEN_RE.findall(question.lower()))
+        words = _TOKEN_RE.findall(passage)
+        for i, word in enumerate(words):
+            lowered = word.lower()
+            if (
+                lowered in self.stopwords
+                or (stem(lowered) if self.stemming else lowered) not in wanted
+            ):
+                continue
+            around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
+            if any(w.lower() not in asked and _is_answer_word(kind, w) for w in around):
+                return True
+        return False
+
 
 class QuestionType(str, Enum):
     """What kind of answer a question asks for; passages that contain one rank higher."""
@@ -124,6 +145,14 @@ _NAME = re.compile(r"\b[A-Z][\w-]*")
 def question_type(question: str) -> QuestionType:
     lowered = question.lower()
     return next((kind for kind, cue in _QUESTION_CUES if cue.search(lowered)), QuestionType.OTHER)
+
+
+def _is_answer_word(kind: QuestionType, word: str) -> bool:
+    if kind is QuestionType.WHEN:
+        return bool(_MONTHS.fullmatch(word))
+    if kind is QuestionType.HOW_MANY:
+        return word[0].isdigit()
+    return word[0].isupper()  # names: who, where, and "what is the name of ..."
 
 
 def has_answer_type(kind: QuestionType, passage: str, question: str) -> bool:

@@ -47,9 +47,10 @@ class Config:
     # Hybrid fusion weights (BM25 has weight 1); chosen on FacQA train with
     # `python bench/retrieval.py --tune`, see qa/retrieval.py.
     weight_dense: float = 0.2
-    weight_coverage: float = 0.5
-    weight_bigrams: float = 0.1
+    weight_coverage: float = 0.3
+    weight_bigrams: float = 0.2
     weight_answer_type: float = 0.4
+    weight_answer_near: float = 0.3
     stemming: bool = True
     stopwords: bool = True
 
@@ -106,6 +107,7 @@ class Config:
             self.weight_coverage,
             self.weight_bigrams,
             self.weight_answer_type,
+            self.weight_answer_near,
         )
         if min(weights) < 0:
             raise ValueError("fusion weights must not be negative")

@@ -54,7 +54,7 @@ class Index:
     def __init__(self, config: Config | None = None, **overrides: Any):
         config = config or Config.load()
         if overrides:
-            config = config.replace(**overrides)
+            config = config.replace(**overrides, explicit=config.explicit | set(overrides))
         existing = read_manifest(config.index)
         if existing is not None:
             adopted = {

@@ -62,6 +62,7 @@ class Features:
     coverage: float  # idf-weighted share of query terms present
     bigrams: float  # share of query term bigrams present
     answer_type: float  # 1 when the chunk holds the kind of answer asked for
+    answer_near: float  # 1 when such a word stands within 3 words of a query term
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Weights:
     coverage: float
     bigrams: float
     answer_type: float
+    answer_near: float
 
     @classmethod
     def from_config(cls, config: Config) -> Weights:
@@ -78,6 +80,7 @@ class Weights:
             config.weight_coverage,
             config.weight_bigrams,
             config.weight_answer_type,
+            config.weight_answer_near,
         )
 
     def score(self, f: Features) -> float:
@@ -87,6 +90,7 @@ class Weights:
             + self.coverage * f.coverage
             + self.bigrams * f.bigrams
             + self.answer_type * f.answer_type
+            + self.answer_near * f.answer_near
         )
 
 
@@ -102,8 +106,10 @@ class Retriever:
         self.config = config
         self.analyzer = Analyzer(stemming=config.stemming, stopwords=config.stopwords)
 
-    def candidates(self, query: str, mode: Mode, filters: Filters) -> Candidates:
-        n = self.config.candidates
+    def candidates(
+        self, query: str, mode: Mode, filters: Filters, k: int | None = None
+    ) -> Candidates:
+        n = max(self.config.candidates, k or 0)
         bm25: dict[int, float] = {}
         dense: dict[int, float] = {}
         if mode in (Mode.BM25, Mode.HYBRID):
@@ -145,6 +151,7 @@ class Retriever:
                 coverage=sum(idf[t] for t in unique if t in present) / idf_sum,
                 bigrams=len(query_bigrams & bigrams) / len(query_bigrams) if query_bigrams else 0.0,
                 answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query)),
+                answer_near=float(self.analyzer.answer_near(kind, texts.get(rowid, ""), query)),
             )
         return features
 
@@ -158,7 +165,7 @@ class Retriever:
         """Best chunks for the query, best first."""
         mode = Mode(mode or self.config.retriever)
         k = k or self.config.k
-        found = self.candidates(query, mode, filters or Filters())
+        found = self.candidates(query, mode, filters or Filters(), k)
         if mode is Mode.BM25:
             ranked = sorted(found.bm25.items(), key=lambda kv: (-kv[1], kv[0]))
         elif mode is Mode.DENSE:

@@ -344,7 +344,7 @@ class Store:
             params = None
             if filters:
                 allowed = self._filtered_rowids(filters)
-                if not allowed:
+                if allowed.size == 0:
                     return []
                 params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
             scores, ids = self._vectors.search(
