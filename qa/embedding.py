@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -78,13 +79,24 @@ class Embedder:
         """True when the passage is not truncated by the model's max sequence length."""
         return self.token_count(text) <= self.max_tokens
 
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, progress)
+    def encode_passages(
+        self, texts: list[str], on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Vectors in input order. Texts are encoded shortest first, so each batch pads
+        little; `on_batch(n)` reports progress after every batch of n texts."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            vectors[batch] = self._encode([texts[i] for i in batch], self.passage_prompt)
+            if on_batch:
+                on_batch(len(batch))
+        return vectors
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._encode([text], self.query_prompt, False)[0]
+        return self._encode([text], self.query_prompt)[0]
 
-    def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
@@ -97,7 +109,7 @@ class Embedder:
                 texts,
                 prompt=prompt or None,
                 batch_size=self.batch_size,
-                show_progress_bar=progress,
+                show_progress_bar=False,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
             )

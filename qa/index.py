@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from qa.store import Filters, Manifest, Store, read_manifest
 
 # Settings that shape what is stored; an existing index's own values win over
 # defaults, and an explicit conflicting value is an error.
-_BUILD_SETTINGS = ("model", "chunk_tokens", "chunk_overlap", "encoding", "stemming", "stopwords")
+_BUILD_SETTINGS = ("model", "chunk_tokens", "chunk_overlap", "encoding", "stemmer", "stopwords")
 
 
 @dataclass
@@ -77,7 +76,7 @@ class Index:
             chunk_tokens=c.chunk_tokens,
             chunk_overlap=c.chunk_overlap,
             encoding=c.encoding,
-            stemming=c.stemming,
+            stemmer=c.stemmer,
             stopwords=c.stopwords,
         )
 
@@ -113,29 +112,26 @@ class Index:
         todo = self._changed_articles(read_articles(paths, self.config), report)
         if todo:
             chunker = Chunker(self.config, fits=self.embedder.fits)
-            analyzer = Analyzer(self.config.stemming, self.config.stopwords)
+            analyzer = Analyzer(self.config.stemmer, self.config.stopwords)
             chunked = list(self._chunk_all(todo, chunker, report))
             total = sum(len(chunks) for _, chunks in chunked)
-            batches = list(_batches(chunked, self.config.batch_size * 8))
+            batches = list(_batches(chunked, self.config.commit_chunks))
             with (
                 self.store.writing(),
                 tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar,
-                ThreadPoolExecutor(max_workers=1) as pool,
             ):
-                # BM25 terms (Python, stemming) are computed in a thread while the
-                # encoder (torch, GIL released) embeds the same batch.
-                pending = [pool.submit(_terms, analyzer, batch) for batch in batches]
-                for batch, terms in zip(batches, pending, strict=True):
+                for batch in batches:
                     texts = [c.text for _, chunks in batch for c in chunks]
-                    vectors = self.embedder.encode_passages(texts)
+                    vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
                     items, offset = [], 0
-                    for (article, chunks), chunk_terms in zip(batch, terms.result(), strict=True):
+                    for (article, chunks), chunk_terms in zip(
+                        batch, _terms(analyzer, batch), strict=True
+                    ):
                         end = offset + len(chunks)
                         items.append((article, chunks, chunk_terms, vectors[offset:end]))
                         offset = end
                     self.store.put(items)
                     report.chunks += len(texts)
-                    bar.update(len(texts))
         report.seconds = time.perf_counter() - started
         return report
 

@@ -104,7 +104,7 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.config = config
-        self.analyzer = Analyzer(stemming=config.stemming, stopwords=config.stopwords)
+        self.analyzer = Analyzer(stemmer=config.stemmer, stopwords=config.stopwords)
 
     def candidates(
         self, query: str, mode: Mode, filters: Filters, k: int | None = None

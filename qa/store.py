@@ -73,7 +73,7 @@ class Manifest:
     chunk_tokens: int
     chunk_overlap: int
     encoding: str
-    stemming: bool
+    stemmer: str
     stopwords: bool
     schema_version: int = SCHEMA_VERSION
 

@@ -70,7 +70,7 @@ def test_stemming_joins_inflected_forms() -> None:
 
 
 def test_stopwords_and_stemming_can_be_switched_off() -> None:
-    plain = Analyzer(stemming=False, stopwords=False)
+    plain = Analyzer(stemmer="none", stopwords=False)
     assert plain.terms("Apa yang diwajibkan?") == ["apa", "yang", "diwajibkan"]
     assert Analyzer().terms("Apa yang diwajibkan?") == ["wajib"]
 
@@ -101,3 +101,15 @@ def test_answer_type_presence() -> None:
     # a number the question already gives is not an answer
     assert not has_answer_type(QuestionType.HOW_MANY, "pesawat GA-181", "Berapa penumpang GA-181?")
     assert has_answer_type(QuestionType.WHO, "kata Badri Tamam", "siapa sekda kota itu?")
+
+
+@pytest.mark.parametrize("stemmer", ["snowball", "sastrawi"])
+def test_both_stemmers_join_inflected_forms(stemmer: str) -> None:
+    analyzer = Analyzer(stemmer=stemmer)
+    assert analyzer.terms("mendaftarkan") == analyzer.terms("didaftarkan") == ["daftar"]
+    assert analyzer.terms("UU 24/2011") == ["uu24th2011"]  # canonical terms are never stemmed
+
+
+def test_unknown_stemmer_is_refused() -> None:
+    with pytest.raises(ValueError, match="porter"):
+        Analyzer(stemmer="porter")

@@ -15,19 +15,20 @@ def test_defaults() -> None:
 
 
 def test_environment_then_overrides() -> None:
-    env = {"QA_INDEX": "/tmp/x", "QA_CHUNK_TOKENS": "128", "QA_STEMMING": "false", "QA_K": "3"}
+    env = {"QA_INDEX": "/tmp/x", "QA_CHUNK_TOKENS": "128", "QA_STOPWORDS": "false", "QA_K": "3"}
     config = Config.load(env=env, k=7)
     assert config.index == Path("/tmp/x")
-    assert config.chunk_tokens == 128 and config.stemming is False
+    assert config.chunk_tokens == 128 and config.stopwords is False
     assert config.k == 7  # the explicit override wins over the environment
-    assert config.explicit == {"index", "chunk_tokens", "stemming", "k"}
+    assert config.explicit == {"index", "chunk_tokens", "stopwords", "k"}
 
 
 @pytest.mark.parametrize(
     ("env", "message"),
     [
         ({"QA_CHUNK_TOKENS": "many"}, "QA_CHUNK_TOKENS"),
-        ({"QA_STEMMING": "perhaps"}, "QA_STEMMING"),
+        ({"QA_STOPWORDS": "perhaps"}, "QA_STOPWORDS"),
+        ({"QA_STEMMER": "porter"}, "stemmer"),
         ({"QA_RETRIEVER": "magic"}, "retriever"),
         ({"QA_CHUNK_OVERLAP": "500"}, "chunk_overlap"),
     ],

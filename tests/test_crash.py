@@ -53,7 +53,7 @@ EARLIER = [
     },
 ]
 EARLIER_IDS = [r["id"] for r in EARLIER] + [SEED_ID]
-BIG = sample_records(range(50))  # ~200 chunks: three commits or more with QA_BATCH_SIZE=8
+BIG = sample_records(range(50))  # ~200 chunks: three commits or more with QA_COMMIT_CHUNKS=64
 
 
 def earlier_still_there(index: Index, texts: dict[str, str]) -> None:
@@ -99,7 +99,7 @@ def kill_ingest(index_dir: Path, corpus: Path, logs: Path, commits: int, delay: 
             [str(QA), "--index", str(index_dir), "ingest", str(corpus), "--quiet"],
             stdout=out,
             stderr=err,
-            env=qa_env(QA_BATCH_SIZE="8"),  # a commit every ~64 chunks
+            env=qa_env(QA_COMMIT_CHUNKS="64"),  # a commit every ~64 chunks
             start_new_session=True,
         )
         try:

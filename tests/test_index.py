@@ -266,7 +266,7 @@ def test_impossible_filter_gives_no_hits(shared, mode, filters):
         ("model", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"),
         ("chunk_tokens", 120),
         ("chunk_overlap", 0),
-        ("stemming", False),
+        ("stemmer", "none"),
         ("stopwords", False),
     ],
 )
@@ -302,7 +302,7 @@ def test_keyword_override_of_a_build_setting_is_explicit_too(shared):
 
 def test_default_config_adopts_the_index_settings(tmp_path):
     built = make_config(
-        tmp_path / "index", chunk_tokens=64, chunk_overlap=8, stemming=False, stopwords=False
+        tmp_path / "index", chunk_tokens=64, chunk_overlap=8, stemmer="none", stopwords=False
     )
     with Index(built) as index:
         assert index.ingest([SEED], progress=False).ok
@@ -310,7 +310,7 @@ def test_default_config_adopts_the_index_settings(tmp_path):
 
     with Index(make_config(tmp_path / "index")) as index:
         c = index.config
-        assert (c.chunk_tokens, c.chunk_overlap, c.stemming, c.stopwords) == (64, 8, False, False)
+        assert (c.chunk_tokens, c.chunk_overlap, c.stemmer, c.stopwords) == (64, 8, "none", False)
         # New articles are chunked with the index's 64 tokens, not the default 200.
         corpus = write_jsonl(tmp_path / "one.jsonl", sample_records([0]))
         report = index.ingest([corpus], progress=False)
@@ -500,3 +500,16 @@ def test_batch_of_only_bad_files_changes_nothing(tmp_path):
         assert report.added == report.updated == []
         after = index.stats()
         assert (after["generation"], after["chunks"]) == (before["generation"], before["chunks"])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_k_larger_than_the_candidate_pool_is_honoured(shared, mode):
+    chunks = shared.index.stats()["chunks"]
+    narrow = Index(shared.index.config.replace(candidates=5))
+    try:
+        hits = narrow.search("pemerintah kota", k=chunks, retriever=mode)
+        assert len(hits) > 5
+        if mode == "dense":
+            assert len(hits) == chunks  # every chunk has a vector
+    finally:
+        narrow.close()
