@@ -6,10 +6,14 @@ manifest. Every change is one SQLite transaction, so a process killed at any
 moment leaves the previous state readable.
 
 The FAISS index (`dense-<generation>.faiss`) is a cache of the vectors in the
-database, saved atomically (temp file + rename) after a write. Each write bumps
-the database's generation; a FAISS file whose generation does not match (the
-writer died before saving it) is rebuilt from the stored vectors on open, never
-by re-embedding.
+database, saved atomically (temp file + rename). Each write bumps the
+database's generation. On open, the newest readable cache file is brought up to
+date by comparing its chunk ids with the database's and applying only the
+difference (a writer that died before saving, or a small write that did not
+rewrite the file); an unreadable or missing file is rebuilt from the stored
+vectors. Never by re-embedding. Small writes (under 5% of the vectors, such as
+`qa remove` of one article) do not rewrite the file, so their cost follows the
+size of the change, not of the index.
 """
 
 from __future__ import annotations
@@ -136,6 +140,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _generation_of(path: Path) -> int:
+    number = path.stem.removeprefix("dense-")
+    return int(number) if number.isdigit() else -1
+
+
 class Store:
     def __init__(self, index_dir: Path, manifest: Manifest):
         self.dir = Path(index_dir)
@@ -161,6 +170,7 @@ class Store:
         self._db.execute(_VOCAB)
         self._generation = -1
         self._vectors: faiss.IndexIDMap2 | None = None
+        self._unsaved = 0  # vector changes since the cache file was written; -1: no file
         self._sync()
 
     # -- lifecycle -----------------------------------------------------------
@@ -192,28 +202,57 @@ class Store:
         generation = self._db_generation()
         if generation == self._generation and self._vectors is not None:
             return
-        path = self._vector_path(generation)
-        index = None
-        if path.exists():
-            with contextlib.suppress(RuntimeError):  # a torn or foreign file: rebuild instead
-                index = faiss.read_index(str(path))
-        if index is None or index.ntotal != self._chunk_count():
-            index = self._rebuild_vectors()
-        self._vectors, self._generation = index, generation
+        if self._vectors is None:
+            self._vectors = self._load_cache()
+        self._reconcile()
+        self._generation = generation
 
-    def _rebuild_vectors(self) -> faiss.IndexIDMap2:
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.manifest.dim))
-        cursor = self._db.execute("SELECT rowid, vector FROM chunks")
-        while batch := cursor.fetchmany(10_000):
-            ids = np.array([r[0] for r in batch], dtype=np.int64)
-            vecs = np.frombuffer(b"".join(r[1] for r in batch), dtype=np.float32)
-            index.add_with_ids(vecs.reshape(len(batch), -1), ids)
-        return index
+    def _load_cache(self) -> faiss.IndexIDMap2:
+        """The newest readable cache file, or an empty index (filled by `_reconcile`)."""
+        files = sorted(self.dir.glob("dense-*.faiss"), key=_generation_of, reverse=True)
+        for path in files:
+            with contextlib.suppress(RuntimeError):  # torn or foreign file: try the next
+                index = faiss.read_index(str(path))
+                if isinstance(index, faiss.IndexIDMap2) and index.d == self.manifest.dim:
+                    self._unsaved = 0 if path == self._vector_path(self._db_generation()) else 1
+                    return index
+        self._unsaved = -1  # no usable file: the next write saves one whatever its size
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.manifest.dim))
+
+    def _reconcile(self) -> None:
+        """Apply the difference between the cached chunk ids and the database's."""
+        cached = faiss.vector_to_array(self._vectors.id_map)
+        stored = np.array(
+            [r[0] for r in self._db.execute("SELECT rowid FROM chunks")], dtype=np.int64
+        )
+        extra = np.setdiff1d(cached, stored, assume_unique=True)
+        missing = np.setdiff1d(stored, cached, assume_unique=True)
+        if extra.size:
+            self._vectors.remove_ids(extra)
+        for start in range(0, missing.size, 10_000):
+            ids = missing[start : start + 10_000].tolist()
+            rows = self._db.execute(
+                f"SELECT rowid, vector FROM chunks WHERE rowid IN ({','.join('?' * len(ids))})",
+                ids,
+            ).fetchall()
+            vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            self._vectors.add_with_ids(
+                vectors.reshape(len(rows), -1), np.array([r[0] for r in rows], dtype=np.int64)
+            )
+        self._count_unsaved(int(extra.size + missing.size))
+
+    def _count_unsaved(self, changes: int) -> None:
+        if self._unsaved >= 0:
+            self._unsaved += changes
 
     def _save_vectors(self) -> None:
+        """Rewrite the cache file unless the change since the last one is small."""
+        small = 0 <= self._unsaved <= 0.05 * self._vectors.ntotal
+        if small and any(self.dir.glob("dense-*.faiss")):
+            return
         path = self._vector_path(self._generation)
-        if not path.exists():
-            _write_atomic(path, faiss.serialize_index(self._vectors).tobytes())
+        _write_atomic(path, faiss.serialize_index(self._vectors).tobytes())
+        self._unsaved = 0
         for old in self.dir.glob("dense-*.faiss"):
             if old != path:
                 old.unlink(missing_ok=True)
@@ -332,6 +371,7 @@ class Store:
             self._vectors.add_with_ids(
                 np.vstack(added_vecs).astype(np.float32), np.array(added_ids, dtype=np.int64)
             )
+        self._count_unsaved(len(removed) + len(added_ids))
         self._generation = generation
 
     # -- reads ---------------------------------------------------------------

@@ -232,3 +232,38 @@ def test_vector_file_left_behind_by_a_killed_writer_is_not_trusted(base, tmp_pat
         for record in BIG[:2]:
             hits = index.search(record["title"], retriever="dense", k=5)
             assert record["id"] in [h.article_id for h in hits], record["title"]
+
+
+def test_small_removal_skips_rewriting_the_vector_file_and_stays_correct(tmp_path):
+    """Removing one article of many costs its own rows: the cache file is brought up to date
+    by id difference on the next open instead of being rewritten."""
+    index_dir = tmp_path / "index"
+    corpus = write_jsonl(tmp_path / "many.jsonl", BIG[:30])
+    with Index(make_config(index_dir)) as index:
+        assert index.ingest([corpus], progress=False).ok
+        [saved] = faiss_files(index_dir)
+        before = saved.read_bytes()
+        gone = BIG[0]["id"]
+        assert index.remove(gone) == [gone]
+        assert faiss_files(index_dir) == [saved] and saved.read_bytes() == before
+        assert gone not in [h.article_id for h in index.search(BIG[0]["title"], k=50)]
+    with Index(make_config(index_dir)) as reopened:  # a new process would do the same
+        stats = reopened.stats()
+        assert stats["vectors"] == stats["chunks"] == integrity(index_dir)["chunks"]
+        found = reopened.search(BIG[0]["title"], retriever="dense", k=50)
+        assert gone not in [h.article_id for h in found]
+
+
+def test_a_reader_sees_what_another_writer_committed(base, tmp_path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(base["dir"], index_dir)
+    extra = write_jsonl(tmp_path / "extra.jsonl", BIG[:1])
+    with Index(make_config(index_dir)) as reader:
+        assert BIG[0]["id"] not in [h.article_id for h in reader.search(BIG[0]["title"])]
+        written = run_qa("--index", index_dir, "ingest", extra, "--quiet")
+        assert written.returncode == 0, written.stderr
+        for mode in ("bm25", "dense", "hybrid"):
+            hits = reader.search(BIG[0]["title"], retriever=mode, k=5)
+            assert BIG[0]["id"] in [h.article_id for h in hits], mode
+        stats = reader.stats()
+        assert stats["vectors"] == stats["chunks"]
