@@ -46,6 +46,9 @@ def _auto_prompts(name: str, model_prompts: dict[str, str]) -> tuple[str, str]:
 class Embedder:
     def __init__(self, config: Config):
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" on every command
 
         self.name = config.model
         path = resolve_model(config.model)
