@@ -31,6 +31,9 @@ class Mode(str, Enum):
 
 @dataclass
 class Hit:
+    """A retrieved chunk. `score` is BM25, cosine or the fused score, depending on the
+    retriever: comparable within one result list, not across retrievers."""
+
     chunk_id: str
     article_id: str
     score: float
@@ -176,7 +179,9 @@ class Retriever:
         chunks = self.store.chunks([rowid for rowid, _ in top])
         hits = []
         for rowid, score in top:
-            c = chunks[rowid]
+            c = chunks.get(rowid)
+            if c is None:  # removed by a concurrent writer since the candidates were found
+                continue
             hits.append(
                 Hit(
                     chunk_id=c.id,
