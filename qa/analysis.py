@@ -16,6 +16,10 @@ from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 
+# Bump when the terms produced for the same text change: an index stores analyzed
+# terms, and one built by another version must not be queried with this one.
+ANALYZER_VERSION = 1
+
 # Regulation kinds, longest spellings first; each maps to its canonical prefix.
 _LEGAL_KINDS: list[tuple[str, str]] = [
     (r"peraturan\s+pemerintah\s+pengganti\s+undang[\s-]*undang|perppu|perpu", "perppu"),

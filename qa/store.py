@@ -32,6 +32,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from qa.analysis import ANALYZER_VERSION
 from qa.articles import Article
 from qa.chunking import Chunk
 
@@ -80,6 +81,7 @@ class Manifest:
     stemmer: str
     stopwords: bool
     schema_version: int = SCHEMA_VERSION
+    analyzer_version: int = ANALYZER_VERSION
 
     def differences(self, other: Manifest) -> list[str]:
         mine, theirs = asdict(self), asdict(other)
