@@ -102,6 +102,12 @@ _MONTHS = {
 _WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu"}
 
 _BACA_JUGA = re.compile(r"^\s*[(\[]?\s*baca\s+juga\s*:", re.IGNORECASE)
+# A closing paragraph that is only an editor's code: "(T.A067/R010)", "(utw/utw)", "[bim]",
+# "(M054)", optionally followed by a timestamp "01-11-2016 18:35:47".
+_EDITOR_CODE = re.compile(
+    r"^[(\[](?:Uu?\.\s*|T\.\s*)?[A-Za-z0-9 .&-]{0,12}(?:/[A-Za-z0-9 .&-]{1,12}){0,4}[)\]]"
+    r"(?:\s+\d{2}-\d{2}-\d{4}\s+\d{2}:\d{2}(?::\d{2})?)?$"
+)
 _SPACES = re.compile(r"[^\S\n]+")  # runs of whitespace other than newlines
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -293,7 +299,10 @@ def _paragraphs(text: str) -> list[str]:
     lines = _drop_cross_links(lines)
     joined = "\n".join(lines)
     blocks = _BLANK_LINES.split(joined) if _BLANK_LINES.search(joined) else joined.split("\n")
-    return [block.strip() for block in blocks if block.strip()]
+    paragraphs = [block.strip() for block in blocks if block.strip()]
+    while paragraphs and _EDITOR_CODE.match(paragraphs[-1]):
+        paragraphs.pop()  # "(Uu. SYS/G003/M016)": newsroom codes, not article text
+    return paragraphs
 
 
 def _drop_cross_links(lines: list[str]) -> list[str]:

@@ -547,3 +547,22 @@ def test_duplicate_ids_within_a_batch(tmp_path):
     [problem] = problems(got)
     assert (problem.path, problem.line) == (str(second), 2)
     assert f"duplicate id 'd1' (first read from {first}:1)" == problem.message
+
+
+def test_trailing_editor_codes_are_not_article_text(tmp_path):
+    body = "Jakarta (ANTARA News) - Harga cabai naik.\n\nPedagang mengeluh, kata dia."
+    records = [
+        {"id": "a", "title": "Cabai", "text": body + "\n\n(Uu. SYS/G003/M016)"},
+        {
+            "id": "b",
+            "title": "Cabai",
+            "text": body + "\n\n(T.M052/B/I007/I007) 01-11-2016 18:35:47",
+        },
+        {"id": "c", "title": "Cabai", "text": body + "\n\n[bim]"},
+        {"id": "d", "title": "Cabai", "text": body + "\n\n(25) tahun lalu ia lahir di sini."},
+    ]
+    path = tmp_path / "codes.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    texts = {a.id: a.text for a in read(path)}
+    assert texts["a"] == texts["b"] == texts["c"] == body
+    assert texts["d"].endswith("(25) tahun lalu ia lahir di sini.")  # real text stays
