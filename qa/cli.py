@@ -1,4 +1,4 @@
-"""The `qa` command line: ingest, search, stats, remove.
+"""The `qa` command line: ingest, search, ask, stats, remove.
 
 Global flags override `QA_*` environment variables, which override defaults.
 Exit status: 0 on success, 1 when some input failed (the rest was still
@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--source", help="only articles whose source contains this text")
     search.add_argument("--json", action="store_true", help="print hits as JSON")
 
+    ask = sub.add_parser(
+        "ask", parents=common, help="answer a question with verified quotes from the articles"
+    )
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, help="passages to read (default 10)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+
     stats = sub.add_parser("stats", parents=common, help="what the index holds")
     stats.add_argument("--json", action="store_true")
 
@@ -138,6 +145,15 @@ def _search(index, args: argparse.Namespace) -> int:
     return 0
 
 
+def _ask(index, args: argparse.Namespace) -> int:
+    answer = index.ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+    else:
+        print(answer.answer)
+    return 0
+
+
 def _stats(index, args: argparse.Namespace) -> int:
     stats = index.stats()
     if args.json:
@@ -167,7 +183,7 @@ def _remove(index, args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
-COMMANDS = {"ingest": _ingest, "search": _search, "stats": _stats, "remove": _remove}
+COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "stats": _stats, "remove": _remove}
 
 if __name__ == "__main__":
     sys.exit(main())

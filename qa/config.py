@@ -57,6 +57,37 @@ class Config:
     stemmer: str = "sastrawi"  # sastrawi | snowball | none
     stopwords: bool = True
 
+    # Answering (qa/answering.py): hits whose sentences are read, quotes shown at most.
+    answer_hits: int = 5
+    answer_quotes: int = 2
+    # Sentences searched for a short answer, and how good a second quote must be
+    # (share of the best sentence's score) to be shown.
+    answer_sentences: int = 3
+    second_quote_ratio: float = 0.8
+    # Abstain when the best sentence holds less than this idf-weighted share of the
+    # question's terms; calibrated with `python bench/answering.py --calibrate`.
+    abstain_below: float = 0.45
+    # In an English question, a term that no chunk holds counts this share of its
+    # idf: English words over Indonesian text should not sink every answer. (In an
+    # Indonesian question it counts in full: a missing name means a missing answer.)
+    unseen_term_weight_en: float = 0.25
+    # Follow-ups with at most this many content terms borrow the last question's.
+    followup_max_terms: int = 3
+    # Sentence score = coverage + these weights times bigram share, answer-type
+    # presence and 1 / hit rank.
+    sentence_bigrams: float = 0.2
+    sentence_answer_type: float = 0.2
+    sentence_rank: float = 0.1
+    # Short-answer span score: kind asked for, closeness to the question's words,
+    # share already in the question, words beyond four; plus the sentence's score
+    # and a penalty per sentence rank.
+    span_type: float = 1.0
+    span_near: float = 0.5
+    span_overlap: float = 1.0
+    span_length: float = 0.1
+    span_sentence: float = 1.0
+    span_rank: float = 0.1
+
     # Reading articles from JSON / JSONL / CSV records.
     id_field: str = "id"
     title_field: str = "title"
@@ -118,6 +149,8 @@ class Config:
             raise ValueError("fusion weights must not be negative")
         if self.k < 1 or self.candidates < 1:
             raise ValueError("k and candidates must be positive")
+        if self.answer_hits < 1 or self.answer_quotes < 1 or self.answer_sentences < 1:
+            raise ValueError("answer_hits, answer_quotes and answer_sentences must be positive")
 
 
 def _field(cls: type, name: str) -> dataclasses.Field:

@@ -16,6 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from qa.analysis import Analyzer
+from qa.answering import Answer, answer, followup_query
 from qa.articles import Article, Problem, read_articles
 from qa.chunking import Chunk, Chunker
 from qa.config import Config
@@ -181,6 +182,34 @@ class Index:
     ) -> list[Hit]:
         filters = Filters(date_from=date_from, date_to=date_to, source=source)
         return self.retriever.search(query, k=k, mode=retriever, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, Any]] | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        """Answer with verified quotes from the indexed articles, or say it is not there.
+
+        `history` holds earlier (question, answer) pairs: a short follow-up such as
+        "Siapa wali kotanya?" is retrieved together with the last question's words.
+        """
+        analyzer = self.retriever.analyzer
+        query = followup_query(question, history, analyzer, self.config)
+        hits = self.search(query, k=k)
+        return answer(
+            question,
+            hits,
+            analyzer,
+            self.store.document_frequencies,
+            self._article_text,
+            self.config,
+            query=query,
+        )
+
+    def _article_text(self, article_id: str) -> str | None:
+        article = self.store.article(article_id)
+        return article.text if article is not None else None
 
     def remove(self, *article_ids: str) -> list[str]:
         """Delete articles by id; returns those that were there."""

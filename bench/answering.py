@@ -1,0 +1,187 @@
+"""Answering benchmark on FacQA valid: short-answer F1 / EM, contains, citations, abstention.
+
+    python bench/answering.py                      # valid set over bench/results/facqa-index
+    python bench/answering.py --removed 100        # gold-removed sample size (default 100)
+    python bench/answering.py --split train --limit 300
+
+Answerable: every valid question over the full FacQA index. Unanswerable: a sample of
+questions asked again over a copy of the index with their gold passages removed. Each
+question is retrieved once; the answer step runs with abstention off and its evidence score
+is compared with thresholds afterwards (the same comparison `answer` makes), which is what
+the calibration table shows. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import statistics
+import string
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.answering import answer, followup_query, verify_citation  # noqa: E402
+from qa.config import Config  # noqa: E402
+from qa.index import Index  # noqa: E402
+
+FACQA = ROOT / "eval" / "facqa"
+_PUNCT = re.compile(f"[{re.escape(string.punctuation)}“”‘’]")
+
+
+def load_gold(split: str) -> list[dict]:
+    with open(FACQA / f"gold-{split}.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def normalize(text: str) -> str:
+    """SQuAD-style without English article stripping: lowercase, no punctuation, one space."""
+    return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+
+def f1(prediction: str, gold: str) -> float:
+    p, g = normalize(prediction).split(), normalize(gold).split()
+    common = sum((Counter(p) & Counter(g)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def run(index: Index, items: list[dict], config: Config) -> list[dict]:
+    """Ask every question (abstention off); keep what the metrics need."""
+    analyzer = index.retriever.analyzer
+    rows = []
+    for item in items:
+        started = time.perf_counter()
+        query = followup_query(item["question"], None, analyzer, config)
+        hits = index.search(query)
+        searched = time.perf_counter()
+        result = answer(
+            item["question"], hits, analyzer, index.store.document_frequencies,
+            index._article_text, config, query=query,
+        )  # fmt: skip
+        done = time.perf_counter()
+        verified = [
+            verify_citation(
+                c, _chunk_text(index, c), _chunk_start(index, c), index._article_text(c.article_id)
+            )
+            for c in result.citations
+        ]
+        rows.append(
+            {
+                "answers": item["answers"],
+                "short": result.short_answer,
+                "text": result.answer,
+                "score": result.score,
+                "abstained": result.abstained,
+                "citations": len(result.citations),
+                "verified": sum(verified),
+                "markers_ok": _markers_ok(result),
+                "ask_ms": (done - started) * 1000,
+                "answer_ms": (done - searched) * 1000,
+            }
+        )
+    return rows
+
+
+def _chunk_text(index: Index, citation) -> str:
+    """The cited chunk's text, read back from the store by its id (not from the answer)."""
+    row = index.store._db.execute(
+        "SELECT text FROM chunks WHERE id=?", (citation.chunk_id,)
+    ).fetchone()
+    return row[0] if row else ""
+
+
+def _chunk_start(index: Index, citation) -> int:
+    row = index.store._db.execute(
+        "SELECT start FROM chunks WHERE id=?", (citation.chunk_id,)
+    ).fetchone()
+    return row[0] if row else -1
+
+
+def _markers_ok(result) -> bool:
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", result.answer)]
+    first_use = list(dict.fromkeys(markers))
+    return set(markers) == {c.n for c in result.citations} and first_use == sorted(first_use)
+
+
+def report(rows: list[dict], removed: list[dict], threshold: float) -> None:
+    n = len(rows)
+    kept = [r for r in rows if r["score"] >= threshold]
+    short = lambda r: r["short"] if r["score"] >= threshold else None  # noqa: E731
+    f1s = [max(f1(short(r) or "", a) for a in r["answers"]) for r in rows]
+    ems = [max(normalize(short(r) or "") == normalize(a) for a in r["answers"]) for r in rows]
+    contains = [
+        r["score"] >= threshold and any(normalize(a) in normalize(r["text"]) for a in r["answers"])
+        for r in rows
+    ]
+    cited = sum(r["citations"] for r in kept)
+    print(f"questions            {n} (abstain_below = {threshold})")
+    print(f"short-answer F1      {statistics.mean(f1s):.3f}")
+    print(f"short-answer EM      {statistics.mean(ems):.3f}")
+    print(f"contains             {statistics.mean(contains):.3f}")
+    print(f"short answer given   {sum(1 for r in kept if r['short']) / n:.3f}")
+    print(f"citations verified   {sum(r['verified'] for r in kept)}/{cited}")
+    print(f"markers match        {sum(r['markers_ok'] for r in kept)}/{len(kept)}")
+    print(f"false abstention     {1 - len(kept) / n:.3f} (normal questions)")
+    if removed:
+        gone = sum(r["score"] < threshold for r in removed) / len(removed)
+        print(f"abstention           {gone:.3f} (gold removed, {len(removed)} questions)")
+    times = [r["ask_ms"] for r in rows]
+    p50, p95 = statistics.median(times), sorted(times)[int(0.95 * n)]
+    print(f"ask p50 / p95        {p50:.1f} / {p95:.1f} ms")
+    steps = [r["answer_ms"] for r in rows]
+    print(f"answer step p50      {statistics.median(steps):.2f} ms (ask minus retrieval)")
+
+
+def calibration(rows: list[dict], removed: list[dict]) -> None:
+    print("\nthreshold  false-abstain(normal)  abstain(gold removed)")
+    for t in [x / 20 for x in range(4, 19)]:
+        normal = sum(r["score"] < t for r in rows) / len(rows)
+        gone = sum(r["score"] < t for r in removed) / len(removed)
+        print(f"  {t:.2f}      {normal:.3f}                  {gone:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=ROOT / "bench" / "results" / "facqa-index")
+    parser.add_argument("--split", default="valid")
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--removed", type=int, default=100, help="gold-removed sample size")
+    args = parser.parse_args()
+    items = load_gold(args.split)
+    if args.limit:
+        items = items[: args.limit]
+    config = Config.load(index=args.index)
+    if not (args.index / "manifest.json").exists():
+        sys.exit(f"no index at {args.index}: run python bench/retrieval.py first")
+    threshold = config.abstain_below
+    off = config.replace(abstain_below=0.0)
+    with Index(config) as index:
+        index.search("pemanasan")  # load the model before timing
+        rows = run(index, items, off)
+    removed: list[dict] = []
+    if args.removed:
+        sample = random.Random(0).sample(items, min(args.removed, len(items)))
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "index"
+            shutil.copytree(args.index, copy)
+            with Index(config.replace(index=copy)) as index:
+                index.remove(*{d for item in sample for d in item["doc_ids"]})
+                removed = run(index, sample, off)
+    report(rows, removed, threshold)
+    if removed:
+        calibration(rows, removed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Answering: short answers with verified quotes, abstention, language, follow-ups, `qa ask`.
+
+A small real index (the ANTARA seed article plus a few sample articles) built once for the
+module, with the bundled model: the answers are what a reader would get.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from conftest import SEED, SEED_ID, make_config, qa_env, run_qa, sample_records, write_jsonl
+
+from qa.answering import Answer, Citation, detect_language, followup_query, verify_citation
+from qa.index import Index
+
+LINES = (0, 7, 8, 23, 288, 290)
+OBLIGATION = "semua perusahaan diwajibkan mendaftarkan para karyawannya ke badan jaminan sosial"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    root = tmp_path_factory.mktemp("answering")
+    corpus = write_jsonl(root / "few.jsonl", sample_records(LINES))
+    index = Index(make_config(root / "index"))
+    assert index.ingest([corpus, SEED], progress=False).ok
+    yield index
+    index.close()
+
+
+def markers(answer: Answer) -> list[int]:
+    return [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
+
+
+def assert_checkable(index: Index, answer: Answer) -> None:
+    """Every quote is verbatim at its offsets; markers and sources match, numbered by first use."""
+    for c in answer.citations:
+        assert index.article(c.article_id).text[c.start : c.end] == c.quote
+    used = list(dict.fromkeys(markers(answer)))
+    assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))
+
+
+def test_english_question_is_answered_with_the_obligation_cited(index: Index) -> None:
+    answer = index.ask("What does UU 24/2011 require?")
+    assert not answer.abstained and answer.lang == "en"
+    first = answer.citations[0]
+    assert first.n == 1 and first.article_id == SEED_ID
+    assert OBLIGATION in first.quote
+    assert f"{first.quote}” [1]" in answer.answer
+    assert "Sources:" in answer.answer
+    assert_checkable(index, answer)
+
+
+def test_who_question_gets_a_name(index: Index) -> None:
+    answer = index.ask("Siapa Sekretaris Daerah Kota Bandarlampung?")
+    assert answer.short_answer == "Badri Tamam"
+    assert answer.answer.startswith("Badri Tamam [1]")
+    assert answer.short_answer in answer.citations[0].quote
+    assert_checkable(index, answer)
+
+
+def test_how_many_question_gets_a_number_with_its_unit(index: Index) -> None:
+    answer = index.ask("Berapa pengendara yang ditilang pada hari pertama ganjil-genap?")
+    assert answer.short_answer == "219 pengendara"
+    assert_checkable(index, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "text"),
+    [
+        ("Siapa juara Piala Dunia sepak bola tahun 1998?", "id", "Tidak ditemukan"),
+        ("Who painted the Mona Lisa?", "en", "I could not find this"),
+    ],
+)
+def test_unrelated_question_abstains_in_its_language(
+    index: Index, question: str, lang: str, text: str
+) -> None:
+    answer = index.ask(question)
+    assert answer.abstained and answer.lang == lang
+    assert answer.answer.startswith(text)
+    assert answer.citations == [] and answer.short_answer is None
+
+
+def test_language_detection() -> None:
+    assert detect_language("What does UU 24/2011 require?") == "en"
+    assert detect_language("Siapa wali kota Bandarlampung?") == "id"
+    assert detect_language("Berapa jumlah penduduk yang wajib ber-KTP?") == "id"
+
+
+def _citation(quote: str, start: int) -> Citation:
+    return Citation(1, "a", "a#0", "t", None, None, None, quote, start, start + len(quote))
+
+
+def test_verification_drops_what_is_not_verbatim() -> None:
+    article = "Judul.\n\nBadri menegaskan kewajiban itu.\nBaca juga: Herman HN menang pemilu"
+    chunk_start = 8  # the chunk is article[8:]
+    chunk = article[chunk_start:]
+    good = "Badri menegaskan kewajiban itu."
+    assert verify_citation(_citation(good, article.index(good)), chunk, chunk_start, article)
+    # Not in the chunk at all, or at the wrong offsets, or empty.
+    assert not verify_citation(_citation("Badri membantah kewajiban itu.", 8), chunk, 8, article)
+    assert not verify_citation(_citation(good, article.index(good) + 1), chunk, 8, article)
+    assert not verify_citation(_citation("", 8), chunk, 8, article)
+    # Text after a "Baca juga" is never a source.
+    linked = "Herman HN menang pemilu"
+    assert not verify_citation(_citation(linked, article.index(linked)), chunk, 8, article)
+
+
+def test_followup_borrows_the_previous_question(index: Index) -> None:
+    first = "Apa yang dilakukan Pemkot Bandarlampung untuk UMKM?"
+    analyzer = index.retriever.analyzer
+    query = followup_query("Siapa wali kotanya?", [(first, None)], analyzer, index.config)
+    assert "Bandarlampung" in query and "UMKM" in query
+    long = "Siapa Sekretaris Daerah Kota Bandarlampung yang dimintai keterangan?"
+    assert followup_query(long, [(first, None)], analyzer, index.config) == long
+    answer = index.ask("Siapa wali kotanya?", history=[(first, index.ask(first))])
+    assert answer.short_answer == "Herman HN"
+    assert_checkable(index, answer)
+
+
+def test_qa_ask_json_prints_the_answer(index: Index) -> None:
+    result = run_qa(
+        "--index", index.config.index, "ask", "What does UU 24/2011 require?", "--json",
+        env=qa_env(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"answer", "short_answer", "abstained", "citations", "lang"} <= set(data)
+    assert data["lang"] == "en" and not data["abstained"]
+    cited = data["citations"][0]
+    keys = {
+        "n",
+        "article_id",
+        "chunk_id",
+        "title",
+        "date",
+        "source",
+        "url",
+        "quote",
+        "start",
+        "end",
+    }
+    assert keys <= set(cited)
+    assert OBLIGATION in cited["quote"]
