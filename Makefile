@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: setup
 	$(BIN)/qa ingest --sample
-	$(BIN)/qa search "$(QUESTION)" --k 3
+	$(BIN)/qa ask "$(QUESTION)"
 
 test: setup
 	$(BIN)/ruff check .
