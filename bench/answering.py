@@ -3,6 +3,7 @@
     python bench/answering.py                      # valid set over bench/results/facqa-index
     python bench/answering.py --removed 100        # gold-removed sample size (default 100)
     python bench/answering.py --split train --limit 300
+    python bench/answering.py --train              # re-fit SPAN_WEIGHTS on FacQA train
 
 Answerable: every valid question over the full FacQA index. Unanswerable: a sample of
 questions asked again over a copy of the index with their gold passages removed. Each
@@ -157,7 +158,17 @@ def main() -> None:
     parser.add_argument("--split", default="valid")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--removed", type=int, default=100, help="gold-removed sample size")
+    parser.add_argument(
+        "--train", action="store_true", help="fit the span scorer and abstention on train"
+    )
     args = parser.parse_args()
+    if args.train:
+        from bench.answer_model import train
+
+        config = Config.load(index=args.index)
+        items = load_gold("train")[: args.limit or None]
+        train(args.index, items, config.replace(abstain_below=0.0), f1, normalize)
+        return
     items = load_gold(args.split)
     if args.limit:
         items = items[: args.limit]

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 # Bump when the terms produced for the same text change: an index stores analyzed
 # terms, and one built by another version must not be queried with this one.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 # Regulation kinds, longest spellings first; each maps to its canonical prefix.
 _LEGAL_KINDS: list[tuple[str, str]] = [
@@ -49,8 +49,9 @@ _LEGAL_RE = re.compile(
 )
 _TOKEN_RE = re.compile(r"[^\W_]+")
 
+# English function words; not "as", which in Indonesian news is AS, Amerika Serikat.
 _ENGLISH_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
+    """a about above after again against all am an and any are at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers him his how i if in into is it its itself
     just me more most my no nor not of off on once only or other our out over own same she

@@ -1,15 +1,16 @@
 """Answering: retrieved hits -> a short answer with verbatim, verified quotes.
 
-Extractive and model-free, so it runs in milliseconds on CPU and every word a
-reader sees can be checked against the article. The hybrid retriever's best
-chunks are cut into sentences; each sentence is scored by the idf-weighted
-share of the question's terms it holds (plus question bigrams, whether it
-holds the kind of thing asked for, and the hit's rank). The best one or two
-sentences become quotes, and a short answer is picked from them by question
-type: a name for who/where, a date for when, a number with its unit for how
-many, otherwise the clause after the words the question repeats. Every quote
-is verified against its chunk and its article before it is shown; when the
-best evidence is too weak the answer says plainly that it was not found.
+Extractive, with no neural model, so it runs in milliseconds on CPU and every
+word a reader sees can be checked against the article. The hybrid retriever's
+best chunks are cut into sentences; each sentence is scored by the idf-weighted
+share of the question's terms it holds (plus question bigrams, whether it holds
+the kind of thing asked for, and the hit's rank). A short answer is picked from
+the top sentences by a small logistic-regression scorer fit on FacQA train, over
+candidate spans (names, numbers with their unit, dates, the clause and short
+windows after the words the question repeats, punctuation-bounded pieces); its
+sentence and the next best become quotes. Every quote is verified against its
+chunk and its article before it is shown; when the best evidence is too weak the
+answer says plainly that it was not found.
 """
 
 from __future__ import annotations
@@ -30,6 +31,60 @@ NOT_FOUND = {
 }
 SOURCES_HEADING = {"id": "Sumber:", "en": "Sources:"}
 
+# Short-answer scorer: logistic-regression weights over `span_candidates` features, fit on
+# FacQA train by `python bench/answering.py --train` (a candidate is positive when it is a
+# gold answer, normalized). Regenerate them when candidates or features change.
+SPAN_WEIGHTS: dict[str, float] = {
+    "bias": -6.095,
+    "caps": 0.313,
+    "clause": 0.432,
+    "coverage": 0.758,
+    "date": -0.661,
+    "digits": 1.067,
+    "fits": 1.407,
+    "follows": 0.532,
+    "hit_rank": -0.489,
+    "inside": -0.831,
+    "length": -1.856,
+    "long": -0.139,
+    "name": 0.162,
+    "near": 3.38,
+    "num:clause": 0.342,
+    "num:date": 1.851,
+    "num:name": -0.238,
+    "num:number": 0.783,
+    "num:segment": -0.219,
+    "num:window": 0.029,
+    "number": -0.728,
+    "one_word": -0.89,
+    "other:clause": 0.401,
+    "other:date": -1.672,
+    "other:name": 1.226,
+    "other:number": -1.703,
+    "other:segment": -0.269,
+    "other:window": -0.228,
+    "overlap": -1.182,
+    "position": 0.195,
+    "precedes": 0.181,
+    "rank": 0.118,
+    "segment": 0.69,
+    "sentence": 2.677,
+    "stopwords": -1.634,
+    "unit_asked": -2.75,
+    "when:clause": -0.734,
+    "when:date": 1.696,
+    "when:name": -1.775,
+    "when:number": 1.944,
+    "when:segment": 1.589,
+    "when:window": -0.047,
+    "who:clause": 0.423,
+    "who:date": -2.536,
+    "who:name": 0.949,
+    "who:number": -1.753,
+    "who:segment": -0.411,
+    "who:window": 0.135,
+    "window": -0.112,
+}
 # Function words that tell the two languages apart in a question.
 _ENGLISH_CUES = frozenset(
     """what who whom whose when where which why how many much does do did is are was were
@@ -106,20 +161,11 @@ class Evidence:
     end: int
     score: float
     coverage: float
+    hit_rank: int = 0  # the hit's place in the retrieved list
 
     @property
     def text(self) -> str:
         return self.hit.text[self.start : self.end]
-
-
-@dataclass
-class Span:
-    """A short-answer candidate inside an evidence sentence (offsets in the sentence)."""
-
-    start: int
-    end: int
-    kind: QuestionType
-    score: float = 0.0
 
 
 # -- language and follow-ups ----------------------------------------------------------
@@ -196,7 +242,7 @@ def score_sentences(
                 + config.sentence_answer_type * has_answer_type(kind, text, question)
                 + config.sentence_rank / (rank + 1)
             )
-            found.append(Evidence(hit, start, end, score, coverage))
+            found.append(Evidence(hit, start, end, score, coverage, rank))
     found.sort(key=lambda e: -e.score)
     return found
 
@@ -281,52 +327,153 @@ def _trim(
     return i, j
 
 
-def candidate_spans(
-    question: str, sentence: str, analyzer: Analyzer, config: Config, query: str | None = None
-) -> list[Span]:
-    """Short-answer candidates in one sentence, best first.
+# Where a candidate came from (name, number, date, clause, window, segment) is a feature, so
+# the scorer learns how far to trust each generator; these three are also answer kinds.
+_SOURCE_KIND = {
+    "name": QuestionType.WHO,
+    "number": QuestionType.HOW_MANY,
+    "date": QuestionType.WHEN,
+}
+_QUESTION_GROUP = {
+    QuestionType.WHO: "who", QuestionType.WHERE: "who", QuestionType.WHEN: "when",
+    QuestionType.HOW_MANY: "num", QuestionType.OTHER: "other",
+}  # fmt: skip
+_WINDOW = 4  # words after a question word tried as an answer ("warna pasir ... putih halus")
+_SEGMENT = 8  # longest punctuation-bounded piece kept as a candidate
 
-    Each is scored by whether it is the kind asked for, how close it stands to the words the
-    question repeats (answers sit next to them), and how little of it the question already says.
-    """
-    kind = question_type(question)
-    tokens = _tokens(sentence)
-    if not tokens:
-        return []
-    query = query or question  # a follow-up's borrowed words are "asked" too
-    asked = {w.lower() for _, _, w in _tokens(query)}
-    wanted = set(analyzer.terms(query))
-    matched = _matched(tokens, wanted, analyzer)
-    raw: list[tuple[int, int, QuestionType]] = []
+
+@dataclass
+class Candidate:
+    """A short-answer candidate in an evidence sentence, with the features it is scored on."""
+
+    evidence: Evidence
+    start: int  # offsets in the sentence
+    end: int
+    features: dict[str, float]
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.evidence.text[self.start : self.end]
+
+
+def _raw_spans(
+    tokens: list[tuple[int, int, str]], sentence: str, matched: list[int], analyzer: Analyzer
+) -> dict[tuple[int, int], set[str]]:
+    """Token ranges worth scoring, each with the generators that proposed it."""
+    raw: dict[tuple[int, int], set[str]] = {}
+
+    def add(i: int, j: int, source: str) -> None:
+        raw.setdefault((i, j), set()).add(source)
+
     for i, j in _name_spans(tokens, sentence):
-        raw.append((i, j, QuestionType.WHO))
+        add(i, j, "name")
     for i, j in _number_spans(tokens, analyzer.stopwords):
-        raw.append((i, j, QuestionType.HOW_MANY))
+        add(i, j, "number")
     for m in _DATE.finditer(sentence):
         i = next((k for k, t in enumerate(tokens) if t[1] > m.start()), len(tokens))
         j = next((k for k, t in enumerate(tokens) if t[0] >= m.end()), len(tokens))
-        raw.append((i, j, QuestionType.WHEN))
-    if kind is QuestionType.OTHER and matched:
-        raw.extend(_clauses_after(tokens, sentence, matched))
-    spans = []
-    for i, j, found_kind in raw:
-        if found_kind in (QuestionType.WHO, QuestionType.OTHER):  # "84 penumpang" keeps its unit
-            i, j = _trim(tokens, i, j, asked | wanted, analyzer)
-        if i >= j:
+        add(i, j, "date")
+    ends = _clause_ends(tokens, sentence)
+    runs_end = sorted({m for m in matched if m + 1 not in matched})
+    for last in runs_end:
+        i = last + 1
+        while i < len(tokens) and tokens[i][2].lower() in analyzer.stopwords:
+            i += 1  # "warna pasir [yang] putih": answers start after the function words
+        if i >= len(tokens):
             continue
-        words = [w.lower() for _, _, w in tokens[i:j]]
-        overlap = sum(w in asked for w in words) / len(words)
-        distance = min((min(abs(m - i), abs(m - (j - 1))) for m in matched), default=len(tokens))
-        fits = _fits(kind, found_kind, question)
-        score = (
-            config.span_type * fits
-            + config.span_near / (1 + distance)
-            - config.span_overlap * overlap
-            - config.span_length * max(0, len(words) - 4)
-        )
-        spans.append(Span(tokens[i][0], tokens[j - 1][1], found_kind, score))
-    spans.sort(key=lambda s: -s.score)
-    return spans
+        add(i, ends[i], "clause")
+        for j in range(i + 1, min(i + _WINDOW, ends[i]) + 1):
+            add(i, j, "window")
+    i = 0
+    while i < len(tokens):
+        if ends[i] - i <= _SEGMENT:
+            add(i, ends[i], "segment")
+        i = ends[i]
+    return raw
+
+
+def _clause_ends(tokens: list[tuple[int, int, str]], sentence: str) -> list[int]:
+    """For each token, the index of the first token past its clause (punctuation, " - ")."""
+    ends = [len(tokens)] * len(tokens)
+    boundary = len(tokens)
+    for k in range(len(tokens) - 1, -1, -1):
+        ends[k] = boundary
+        if k and _CLAUSE_END.search(sentence, tokens[k - 1][1], tokens[k][0]):
+            boundary = k
+    return ends
+
+
+def span_candidates(
+    question: str, query: str, evidence: Sequence[Evidence], analyzer: Analyzer, config: Config
+) -> list[Candidate]:
+    """Every short-answer candidate in the top `answer_sentences` sentences, with features.
+
+    Features say whether a candidate is the kind asked for, how it stands to the words the
+    question repeats (answers sit right after them), how much of it the question already says,
+    its shape, and how good its sentence is; `SPAN_WEIGHTS` turns them into a score.
+    """
+    kind = question_type(question)
+    group = _QUESTION_GROUP[kind]
+    asked = {w.lower() for _, _, w in _tokens(query)}  # a follow-up's borrowed words count
+    wanted = set(analyzer.terms(query))
+    found: list[Candidate] = []
+    top = evidence[0].score if evidence else 0.0
+    for rank, e in enumerate(evidence[: config.answer_sentences]):
+        sentence = e.text
+        tokens = _tokens(sentence)
+        if not tokens:
+            continue
+        matched = _matched(tokens, wanted, analyzer)
+        matched_set = set(matched)
+        seen: set[tuple[int, int]] = set()
+        for (i0, j0), sources in _raw_spans(tokens, sentence, matched, analyzer).items():
+            keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
+            i, j = (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked | wanted, analyzer)
+            if i >= j or (i, j) in seen:
+                continue
+            seen.add((i, j))
+            words = [w for _, _, w in tokens[i:j]]
+            lowered = [w.lower() for w in words]
+            asked_share = sum(w in asked for w in lowered) / len(words)
+            distance = min(
+                (min(abs(m - i), abs(m - (j - 1))) for m in matched), default=len(tokens)
+            )
+            fits = max(
+                _fits(kind, _SOURCE_KIND.get(s, QuestionType.OTHER), question) for s in sources
+            )
+            features = {
+                "fits": fits,
+                "near": 1 / (1 + distance),
+                # a unit repeated from the question ("131 warga") is weighed apart
+                "unit_asked" if keeps_unit else "overlap": asked_share,
+                "stopwords": sum(w in analyzer.stopwords for w in lowered) / len(words),
+                "one_word": float(len(words) == 1),
+                "length": min(len(words), 10) / 10,
+                "long": max(0, len(words) - 4),
+                "caps": sum(w[0].isupper() for w in words) / len(words),
+                "digits": float(any(w[0].isdigit() for w in words)),
+                "follows": float(i - 1 in matched_set or i - 2 in matched_set),
+                "precedes": float(j in matched_set),
+                "inside": float(any(i <= m < j for m in matched)),
+                "position": i / len(tokens),
+                "sentence": e.score - top,
+                "coverage": e.coverage,
+                "rank": float(rank),
+                "hit_rank": float(e.hit_rank),
+            }
+            for source in sources:
+                features[source] = 1.0
+                features[f"{group}:{source}"] = 1.0
+            found.append(Candidate(e, tokens[i][0], tokens[j - 1][1], features))
+    for c in found:
+        c.score = _linear(SPAN_WEIGHTS, c.features)
+    found.sort(key=lambda c: -c.score)
+    return found
+
+
+def _linear(weights: dict[str, float], features: dict[str, float]) -> float:
+    return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
 
 
 def _fits(kind: QuestionType, found: QuestionType, question: str) -> float:
@@ -338,22 +485,6 @@ def _fits(kind: QuestionType, found: QuestionType, question: str) -> float:
             return 0.5
         return 0.5 if found is QuestionType.WHO and re.search(r"\bnam", question.lower()) else 0.0
     return float(found is kind)
-
-
-def _clauses_after(
-    tokens: list[tuple[int, int, str]], sentence: str, matched: list[int]
-) -> list[tuple[int, int, QuestionType]]:
-    """The words after the last run of question words, up to the clause's end."""
-    last = max(matched)
-    i = last + 1
-    if i >= len(tokens):
-        return []
-    stop = _CLAUSE_END.search(sentence, tokens[i][0])
-    limit = stop.start() if stop else len(sentence)
-    j = i
-    while j < len(tokens) and tokens[j][1] <= limit:
-        j += 1
-    return [(i, j, QuestionType.OTHER)] if j > i else []
 
 
 # -- citations ------------------------------------------------------------------------
@@ -434,8 +565,11 @@ def answer(
     evidence = score_sentences(question, query, hits, weights, analyzer, config)
     if not evidence or evidence[0].coverage < config.abstain_below:
         return abstain(lang, evidence[0].coverage if evidence else 0.0)
+    candidates = span_candidates(question, query, evidence, analyzer, config)
     best = evidence[0]
-    short, chosen = _short_answer(question, query, evidence, analyzer, config)
+    chosen = candidates[0].evidence if candidates else best
+    likely = candidates and candidates[0].score >= config.short_answer_below
+    short = candidates[0].text if likely else None  # else the quotes answer alone
     quotes = [chosen] + [
         e
         for e in evidence[: config.answer_quotes + 1]
@@ -458,21 +592,3 @@ def answer(
     return Answer(
         render(short, citations, lang), short, False, citations, lang, round(best.coverage, 4)
     )
-
-
-def _short_answer(
-    question: str, query: str, evidence: list[Evidence], analyzer: Analyzer, config: Config
-) -> tuple[str | None, Evidence]:
-    """The best candidate span among the top sentences, and the sentence it comes from."""
-    best: tuple[float, str | None, Evidence] = (-math.inf, None, evidence[0])
-    for rank, e in enumerate(evidence[: config.answer_sentences]):
-        spans = candidate_spans(question, e.text, analyzer, config, query)
-        if not spans:
-            continue
-        top = spans[0]
-        if _fits(question_type(question), top.kind, question) == 0:
-            continue  # nothing of the kind asked for: the quote alone answers
-        score = top.score + config.span_sentence * e.score - config.span_rank * rank
-        if score > best[0]:
-            best = (score, e.text[top.start : top.end], e)
-    return best[1], best[2]

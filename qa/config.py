@@ -63,7 +63,7 @@ class Config:
     # Sentences searched for a short answer, and how good a second quote must be
     # (share of the best sentence's score) to be shown.
     answer_sentences: int = 3
-    second_quote_ratio: float = 0.8
+    second_quote_ratio: float = 0.6  # 0.8 before: answer shown 0.851 vs 0.831 on FacQA train
     # Abstain when the best sentence holds less than this idf-weighted share of the
     # question's terms; calibrated with `python bench/answering.py --calibrate`.
     abstain_below: float = 0.45
@@ -78,15 +78,10 @@ class Config:
     sentence_bigrams: float = 0.2
     sentence_answer_type: float = 0.2
     sentence_rank: float = 0.1
-    # Short-answer span score: kind asked for, closeness to the question's words,
-    # share already in the question, words beyond four; plus the sentence's score
-    # and a penalty per sentence rank.
-    span_type: float = 1.0
-    span_near: float = 0.5
-    span_overlap: float = 1.0
-    span_length: float = 0.1
-    span_sentence: float = 1.0
-    span_rank: float = 0.1
+    # Short answers are scored by trained weights (`SPAN_WEIGHTS` in qa/answering.py,
+    # log-odds that a candidate is the gold answer); below this the quotes answer alone
+    # (costs 0.002 F1 on FacQA train, drops junk such as a law's own number).
+    short_answer_below: float = -3.5
 
     # Reading articles from JSON / JSONL / CSV records.
     id_field: str = "id"
