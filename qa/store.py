@@ -25,7 +25,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -140,6 +140,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+@dataclass
+class _Change:
+    """Chunk rowids a transaction removed and added (with their vectors)."""
+
+    removed: list[int] = field(default_factory=list)
+    added_ids: list[int] = field(default_factory=list)
+    added_vecs: list[np.ndarray] = field(default_factory=list)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _generation_of(path: Path) -> int:
@@ -270,73 +283,54 @@ class Store:
         self, items: Sequence[tuple[Article, list[Chunk], list[list[str]], np.ndarray]]
     ) -> None:
         """Add or replace articles with their chunks, terms and vectors, in one transaction."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._lock:
-            removed: list[int] = []
-            added_ids: list[int] = []
-            added_vecs: list[np.ndarray] = []
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for article, chunks, terms, vectors in items:
-                    removed += self._delete_article(article.id)
-                    self._db.execute(
-                        "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+        now = _now()
+        with self._lock, self._transaction() as change:
+            for article, chunks, terms, vectors in items:
+                change.removed += self._delete_article(article.id)
+                self._db.execute(
+                    "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        article.id,
+                        article.title,
+                        article.text,
+                        article.date,
+                        article.source,
+                        article.url,
+                        article.place,
+                        article.path,
+                        article.content_hash(),
+                        now,
+                    ),
+                )
+                for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
+                    rowid = self._db.execute(
+                        'INSERT INTO chunks (id, article_id, ordinal, start, "end", text,'
+                        " vector) VALUES (?,?,?,?,?,?,?)",
                         (
+                            chunk.id,
                             article.id,
-                            article.title,
-                            article.text,
-                            article.date,
-                            article.source,
-                            article.url,
-                            article.place,
-                            article.path,
-                            article.content_hash(),
-                            now,
+                            chunk.ordinal,
+                            chunk.start,
+                            chunk.end,
+                            chunk.text,
+                            np.asarray(vector, dtype=np.float32).tobytes(),
                         ),
+                    ).lastrowid
+                    self._db.execute(
+                        "INSERT INTO chunk_terms (rowid, terms) VALUES (?,?)",
+                        (rowid, " ".join(chunk_terms)),
                     )
-                    for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
-                        rowid = self._db.execute(
-                            'INSERT INTO chunks (id, article_id, ordinal, start, "end", text,'
-                            " vector) VALUES (?,?,?,?,?,?,?)",
-                            (
-                                chunk.id,
-                                article.id,
-                                chunk.ordinal,
-                                chunk.start,
-                                chunk.end,
-                                chunk.text,
-                                np.asarray(vector, dtype=np.float32).tobytes(),
-                            ),
-                        ).lastrowid
-                        self._db.execute(
-                            "INSERT INTO chunk_terms (rowid, terms) VALUES (?,?)",
-                            (rowid, " ".join(chunk_terms)),
-                        )
-                        added_ids.append(rowid)
-                        added_vecs.append(vector)
-                generation = self._commit(now)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._apply(generation, removed, added_ids, added_vecs)
+                    change.added_ids.append(rowid)
+                    change.added_vecs.append(vector)
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:
         """Delete articles and their chunks; returns the ids that existed."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._lock:
             found = [i for i in article_ids if self.article_hash(i) is not None]
-            if not found:
-                return []
-            removed: list[int] = []
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for article_id in found:
-                    removed += self._delete_article(article_id)
-                generation = self._commit(now)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._apply(generation, removed, [], [])
+            if found:
+                with self._transaction() as change:
+                    for article_id in found:
+                        change.removed += self._delete_article(article_id)
             return found
 
     def _delete_article(self, article_id: str) -> list[int]:
@@ -350,30 +344,30 @@ class Store:
         self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         return rowids
 
-    def _commit(self, now: str) -> int:
-        generation = self._db_generation() + 1
-        self._db.executemany(
-            "INSERT OR REPLACE INTO meta VALUES (?,?)",
-            [("generation", str(generation)), ("updated_at", now)],
-        )
-        self._db.execute("COMMIT")
-        return generation
-
-    def _apply(
-        self,
-        generation: int,
-        removed: list[int],
-        added_ids: list[int],
-        added_vecs: list[np.ndarray],
-    ) -> None:
-        """Mirror a committed transaction into the in-memory FAISS index."""
-        if removed:
-            self._vectors.remove_ids(np.array(removed, dtype=np.int64))
-        if added_ids:
-            self._vectors.add_with_ids(
-                np.vstack(added_vecs).astype(np.float32), np.array(added_ids, dtype=np.int64)
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[_Change]:
+        """One SQLite transaction; once committed, mirrored into the in-memory FAISS index."""
+        change = _Change()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield change
+            generation = self._db_generation() + 1
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?,?)",
+                [("generation", str(generation)), ("updated_at", _now())],
             )
-        self._count_unsaved(len(removed) + len(added_ids))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        if change.removed:
+            self._vectors.remove_ids(np.array(change.removed, dtype=np.int64))
+        if change.added_ids:
+            self._vectors.add_with_ids(
+                np.vstack(change.added_vecs).astype(np.float32),
+                np.array(change.added_ids, dtype=np.int64),
+            )
+        self._count_unsaved(len(change.removed) + len(change.added_ids))
         self._generation = generation
 
     # -- reads ---------------------------------------------------------------
