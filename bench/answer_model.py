@@ -28,13 +28,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from qa import answering
-from qa.analysis import Analyzer
-from qa.answering import (
-    followup_query,
-    score_sentences,
-    span_candidates,
-    term_weights,
-)
+from qa.analysis import Analyzer, term_weights
+from qa.answering import followup_query, score_sentences, span_candidates
 from qa.config import Config
 from qa.index import Index
 from qa.retrieval import Hit

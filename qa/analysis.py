@@ -10,9 +10,10 @@ English `Law No. 24 of 2011`) all match each other.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import lru_cache
 
@@ -115,6 +116,19 @@ def stem(word: str, stemmer: str = "snowball") -> str:
     if function is None or any(ch.isdigit() for ch in word) or len(word) <= 3:
         return word
     return function(word) or word
+
+
+def term_weights(
+    terms: Sequence[str], total: int, freqs: dict[str, int], unseen: float = 1.0
+) -> dict[str, float]:
+    """BM25-style idf per distinct term among `total` chunks; a term no chunk holds
+    counts `unseen` of its idf (English words over Indonesian text, say)."""
+    weights = {}
+    for t in dict.fromkeys(terms):
+        df = freqs.get(t, 0)
+        idf = math.log((total - df + 0.5) / (df + 0.5) + 1)
+        weights[t] = idf * (unseen if df == 0 else 1.0)
+    return weights
 
 
 class Analyzer:

@@ -15,12 +15,18 @@ answer says plainly that it was not found.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.analysis import Analyzer, QuestionType, has_answer_type, question_type, stem
+from qa.analysis import (
+    Analyzer,
+    QuestionType,
+    has_answer_type,
+    question_type,
+    stem,
+    term_weights,
+)
 from qa.chunking import split_sentences
 from qa.config import Config
 from qa.retrieval import Hit
@@ -202,16 +208,6 @@ def followup_query(
 
 
 # -- evidence sentences ---------------------------------------------------------------
-
-
-def term_weights(terms: Sequence[str], total: int, freqs: dict[str, int], unseen: float) -> dict:
-    """BM25-style idf per query term; a term no chunk holds counts `unseen` of its idf."""
-    weights = {}
-    for t in dict.fromkeys(terms):
-        df = freqs.get(t, 0)
-        idf = math.log((total - df + 0.5) / (df + 0.5) + 1)
-        weights[t] = idf * (unseen if df == 0 else 1.0)
-    return weights
 
 
 def score_sentences(

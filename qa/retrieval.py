@@ -13,11 +13,10 @@ let the hybrid beat it instead.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import Enum
 
-from qa.analysis import Analyzer, has_answer_type, question_type
+from qa.analysis import Analyzer, has_answer_type, question_type, term_weights
 from qa.config import Config
 from qa.embedding import Embedder
 from qa.store import Filters, Store
@@ -132,10 +131,7 @@ class Retriever:
         query_terms = self.analyzer.terms(query)
         unique = list(dict.fromkeys(query_terms))
         total, freqs = self.store.document_frequencies(unique)
-        idf = {
-            t: math.log((total - freqs.get(t, 0) + 0.5) / (freqs.get(t, 0) + 0.5) + 1)
-            for t in unique
-        }
+        idf = term_weights(unique, total, freqs)
         idf_sum = sum(idf.values()) or 1.0
         query_bigrams = set(zip(query_terms, query_terms[1:], strict=False))
         kind = question_type(query)
