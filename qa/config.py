@@ -83,6 +83,15 @@ class Config:
     # (costs 0.002 F1 on FacQA train, drops junk such as a law's own number).
     short_answer_below: float = -3.5
 
+    # How answers are written: "extractive" (no model download, no LLM) or "llm", an
+    # OpenAI-compatible chat endpoint whose [n] citations are verified like our own
+    # quotes (qa/llm.py); on any failure it falls back to extractive with a note.
+    answer_mode: str = "extractive"
+    llm_base_url: str = ""  # e.g. http://127.0.0.1:8080/v1
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 30.0  # seconds
+
     # Reading articles from JSON / JSONL / CSV records.
     id_field: str = "id"
     title_field: str = "title"
@@ -129,6 +138,8 @@ class Config:
             raise ValueError(f"stemmer must be snowball, sastrawi or none, not {self.stemmer!r}")
         if self.precision not in {"bf16", "fp32"}:
             raise ValueError(f"precision must be bf16 or fp32, not {self.precision!r}")
+        if self.answer_mode not in {"extractive", "llm"}:
+            raise ValueError(f"answer_mode must be extractive or llm, not {self.answer_mode!r}")
         if self.chunk_tokens < 16:
             raise ValueError("chunk_tokens must be at least 16")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:

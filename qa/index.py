@@ -188,16 +188,42 @@ class Index:
         question: str,
         history: list[tuple[str, Any]] | None = None,
         k: int | None = None,
+        mode: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
     ) -> Answer:
         """Answer with verified quotes from the indexed articles, or say it is not there.
 
         `history` holds earlier (question, answer) pairs: a short follow-up such as
         "Siapa wali kotanya?" is retrieved together with the last question's words.
         """
+        final = None
+        for item in self.ask_stream(question, history, k, mode, date_from, date_to, source):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[tuple[str, Any]] | None = None,
+        k: int | None = None,
+        mode: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """`ask`, streamed: pieces of the text as they are ready, then the final `Answer`.
+
+        The final answer is what counts (an LLM's streamed draft may lose citations that
+        fail verification); the pieces only let a chat show progress.
+        """
         analyzer = self.retriever.analyzer
         query = followup_query(question, history, analyzer, self.config)
-        hits = self.search(query, k=k)
-        return answer(
+        hits = self.search(query, k=k, date_from=date_from, date_to=date_to, source=source)
+        extractive = answer(
             question,
             hits,
             analyzer,
@@ -206,6 +232,13 @@ class Index:
             self.config,
             query=query,
         )
+        if (mode or self.config.answer_mode) == "llm":
+            from qa.llm import stream_answer  # only users with an endpoint pay for the client
+
+            yield from stream_answer(question, hits, extractive, self._article_text, self.config)
+            return
+        yield from extractive.answer.splitlines(keepends=True)
+        yield extractive
 
     def _article_text(self, article_id: str) -> str | None:
         article = self.store.article(article_id)
