@@ -1,9 +1,10 @@
-# Two entry points: `make run` (set up, index the sample corpus, ask) and `make test`.
+# Two entry points: `make run` (set up, then the web chat at http://127.0.0.1:7860; an empty
+# index is first built from the sample corpus) and `make test`.
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= What does UU 24/2011 require?
 
-.PHONY: setup run test lint bench clean-index
+.PHONY: setup run ask test lint bench bench-app clean-index eval-guard
 
 setup: $(VENV)/.installed
 
@@ -15,6 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
+	$(BIN)/python app.py $(ARGS)
+
+# One question in the terminal instead: make ask QUESTION="Kapan BP Jamsostek bersinergi dengan UMKM?"
+ask: setup
 	$(BIN)/qa ingest --sample
 	$(BIN)/qa ask "$(QUESTION)"
 
@@ -25,6 +30,21 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/retrieval.py
+
+bench-app: setup
+	$(BIN)/python bench/app.py
+
+# CI's regression guard: the two shipped gold sets (hybrid), floors just below the numbers in
+# README "Evaluation"; a drop fails with exit status 1. Indexes are kept under index/eval/.
+eval-guard: setup
+	$(BIN)/qa eval --quiet --gold eval/news/gold.jsonl --sample \
+		--floor hit@5=0.94 --floor mrr@10=0.90 --floor f1=0.32 --floor contains=0.76 \
+		--floor citation_precision=0.90 --floor citation_verified=1 \
+		--floor citation_recall=0.82 --floor abstain_recall=0.45 --ceiling false_abstain=0.16
+	$(BIN)/qa eval --quiet --gold eval/facqa/gold-valid.jsonl --corpus eval/facqa/corpus.jsonl \
+		--floor hit@5=0.93 --floor mrr@10=0.845 --floor ndcg@10=0.87 --floor f1=0.47 \
+		--floor em=0.305 --floor contains=0.785 --floor citation_precision=0.695 \
+		--floor citation_verified=1 --floor citation_recall=0.845 --ceiling false_abstain=0.085
 
 clean-index:
 	rm -rf index/store.sqlite* index/dense-*.faiss index/manifest.json index/.write.lock

@@ -129,6 +129,7 @@ _DATE = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE,
 )
+_NUMBER = re.compile(r"\d+")
 _CLAUSE_END = re.compile(r"[,;:()\"“”]|\s-\s|\.(?=\s|$)")
 
 
@@ -156,6 +157,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     lang: str = "id"
     score: float = 0.0  # the best evidence sentence's score (what abstention compares)
+    mode: str = "extractive"  # who wrote `answer`: "extractive" or "llm" (qa/llm.py)
+    note: str | None = None  # shown to the reader, e.g. why the LLM answer was not used
 
 
 @dataclass
@@ -214,7 +217,12 @@ def score_sentences(
     question: str, query: str, hits: Sequence[Hit], weights: dict[str, float],
     analyzer: Analyzer, config: Config,
 ) -> list[Evidence]:  # fmt: skip
-    """Every sentence of the first `answer_hits` hits, best evidence first."""
+    """Every sentence of the first `answer_hits` hits, best evidence first.
+
+    A question's words in the neighbouring sentences count at `sentence_context`: "Kapal
+    tersebut masih berada di dermaga ..." answers "Di manakah kapal Yo To berada?" because the
+    sentence before names the ship.
+    """
     total = sum(weights.values()) or 1.0
     query_terms = analyzer.terms(query)
     bigrams = set(zip(query_terms, query_terms[1:], strict=False))
@@ -222,15 +230,21 @@ def score_sentences(
     found: list[Evidence] = []
     seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences
     for rank, hit in enumerate(hits[: config.answer_hits]):
-        for start, end in split_sentences(hit.text):
+        spans = split_sentences(hit.text)
+        term_sets = [set(analyzer.terms(hit.text[start:end])) for start, end in spans]
+        for k, (start, end) in enumerate(spans):
             key = (hit.article_id, hit.start + start)
             if key in seen:
                 continue
             seen.add(key)
             text = hit.text[start:end]
             terms = analyzer.terms(text)
-            present = set(terms)
-            coverage = sum(w for t, w in weights.items() if t in present) / total
+            present = term_sets[k]
+            around = set().union(*term_sets[max(k - 1, 0) : k + 2]) - present
+            coverage = (
+                sum(w for t, w in weights.items() if t in present)
+                + config.sentence_context * sum(w for t, w in weights.items() if t in around)
+            ) / total
             shared = set(zip(terms, terms[1:], strict=False))
             score = (
                 coverage
@@ -413,6 +427,7 @@ def span_candidates(
     group = _QUESTION_GROUP[kind]
     asked = {w.lower() for _, _, w in _tokens(query)}  # a follow-up's borrowed words count
     wanted = set(analyzer.terms(query))
+    asked_numbers = set(_NUMBER.findall(query))
     found: list[Candidate] = []
     top = evidence[0].score if evidence else 0.0
     for rank, e in enumerate(evidence[: config.answer_sentences]):
@@ -429,6 +444,9 @@ def span_candidates(
             if i >= j or (i, j) in seen:
                 continue
             seen.add((i, j))
+            numbers = set(_NUMBER.findall(sentence, tokens[i][0], tokens[j - 1][1]))
+            if numbers and numbers <= asked_numbers:
+                continue  # "24 Tahun 2011" for "What does UU 24/2011 require?" repeats the question
             words = [w for _, _, w in tokens[i:j]]
             lowered = [w.lower() for w in words]
             asked_share = sum(w in asked for w in lowered) / len(words)
@@ -539,6 +557,19 @@ def abstain(lang: str, score: float = 0.0) -> Answer:
 # -- the whole step -------------------------------------------------------------------
 
 
+_SPAN_FLOOR = -10.0  # a question with no candidate at all scores as the worst candidate
+
+
+def evidence_confidence(best: Evidence, candidates: Sequence[Candidate], config: Config) -> float:
+    """What abstention compares: the best sentence's coverage, nudged by the best span's score.
+
+    A logistic regression on FacQA train (answerable vs gold-removed) weighs them 1 : 0.05;
+    with the span, abstention on gold-removed valid rose from 0.54 to 0.59 at 8% false abstention.
+    """
+    span = max(candidates[0].score, _SPAN_FLOOR) if candidates else _SPAN_FLOOR
+    return best.coverage + config.abstain_span_weight * span
+
+
 def answer(
     question: str,
     hits: Sequence[Hit],
@@ -559,10 +590,13 @@ def answer(
     unseen = config.unseen_term_weight_en if lang == "en" else 1.0
     weights = term_weights(analyzer.terms(query), total, freqs, unseen)
     evidence = score_sentences(question, query, hits, weights, analyzer, config)
-    if not evidence or evidence[0].coverage < config.abstain_below:
-        return abstain(lang, evidence[0].coverage if evidence else 0.0)
+    if not evidence:
+        return abstain(lang)
     candidates = span_candidates(question, query, evidence, analyzer, config)
     best = evidence[0]
+    confidence = evidence_confidence(best, candidates, config)
+    if confidence < config.abstain_below:
+        return abstain(lang, confidence)
     chosen = candidates[0].evidence if candidates else best
     likely = candidates and candidates[0].score >= config.short_answer_below
     short = candidates[0].text if likely else None  # else the quotes answer alone
@@ -584,7 +618,7 @@ def answer(
         elif e is chosen:
             short = None  # its sentence cannot be shown, so neither can the answer taken from it
     if not citations:
-        return abstain(lang, best.coverage)
+        return abstain(lang, confidence)
     return Answer(
-        render(short, citations, lang), short, False, citations, lang, round(best.coverage, 4)
+        render(short, citations, lang), short, False, citations, lang, round(confidence, 4)
     )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 from qa.config import Config
 from qa.embedding import ModelError
+from qa.eval import add_arguments as add_eval_arguments
 from qa.store import IndexMismatchError, read_manifest
 
 SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
@@ -77,12 +79,29 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--k", type=int, help="passages to read (default 10)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--mode",
+        dest="answer_mode",
+        choices=["extractive", "llm"],
+        help="extractive (default) or llm: an OpenAI-compatible endpoint, QA_LLM_BASE_URL,"
+        " QA_LLM_MODEL, QA_LLM_API_KEY (QA_ANSWER_MODE)",
+    )
 
     stats = sub.add_parser("stats", parents=common, help="what the index holds")
     stats.add_argument("--json", action="store_true")
 
     remove = sub.add_parser("remove", parents=common, help="delete articles by id")
     remove.add_argument("ids", nargs="+")
+
+    serve = sub.add_parser(
+        "serve", parents=common, help="the web chat (builds the sample index first when empty)"
+    )
+    _serve_arguments(serve)
+
+    evaluate = sub.add_parser(
+        "eval", parents=common, help="score retrieval, answers and citations against gold Q&A"
+    )
+    add_eval_arguments(evaluate)
     return parser
 
 
@@ -94,6 +113,7 @@ def _config(args: argparse.Namespace) -> Config:
         chunk_overlap=args.chunk_overlap,
         retriever=getattr(args, "retriever", None),
         k=getattr(args, "k", None),
+        answer_mode=getattr(args, "answer_mode", None),
     )
 
 
@@ -101,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = _config(args)
-        if args.command != "ingest" and read_manifest(config.index) is None:
+        if args.command == "eval":  # opens or builds its own index (none for --compare)
+            from qa.eval import command as evaluate
+
+            return evaluate(args, config)
+        if args.command not in ("ingest", "serve") and read_manifest(config.index) is None:
             print(f"qa: no index at {config.index}; run `qa ingest` first", file=sys.stderr)
             return 2
         from qa.index import Index  # heavy imports only after the arguments are valid
@@ -114,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qa: interrupted; the index keeps its last committed state", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `qa ask ... | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _ingest(index, args: argparse.Namespace) -> int:
@@ -183,7 +210,49 @@ def _remove(index, args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
-COMMANDS = {"ingest": _ingest, "search": _search, "ask": _ask, "stats": _stats, "remove": _remove}
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
+    """`qa serve` and `python app.py` flags; each also has a QA_* variable."""
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1, QA_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 7860, QA_PORT)")
+    serve.add_argument("--k", type=int, help="default passages to read (QA_K)")
+    serve.add_argument(
+        "--mode",
+        dest="answer_mode",
+        choices=["extractive", "llm"],
+        help="default answer mode (QA_ANSWER_MODE); llm needs QA_LLM_BASE_URL",
+    )
+    serve.add_argument("--auth", help="require a login, user:password (QA_AUTH keeps it out of ps)")
+    serve.add_argument(
+        "--max-upload-mb", type=float, help="per file (default 50, QA_MAX_UPLOAD_MB)"
+    )
+    serve.add_argument("--feedback", help="feedback JSONL (default INDEX/feedback.jsonl)")
+    serve.add_argument(
+        "--share", action="store_true", default=None, help="also make a public gradio.live link"
+    )
+
+
+def _serve(index, args: argparse.Namespace) -> int:
+    from qa.chat import serve
+
+    web = {
+        name: getattr(args, name)
+        for name in ("host", "port", "auth", "max_upload_mb", "feedback", "share")
+        if getattr(args, name) is not None
+    }
+    config = index.config.replace(**web)
+    config.validate()
+    serve(index, config)
+    return 0
+
+
+COMMANDS = {
+    "ingest": _ingest,
+    "search": _search,
+    "ask": _ask,
+    "stats": _stats,
+    "remove": _remove,
+    "serve": _serve,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

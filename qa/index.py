@@ -7,6 +7,7 @@ vectors and BM25 terms in the store -> hits. The CLI is a thin shell over it.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Index:
             }
             config = config.replace(**adopted)
         self.config = config
+        self._loading = threading.Lock()  # chat threads may race to load the model first
         self._embedder: Embedder | None = None
         dim = existing.dim if existing is not None else self.embedder.dim
         self.store = Store(config.index, self._manifest(dim))
@@ -84,14 +86,18 @@ class Index:
     @property
     def embedder(self) -> Embedder:
         """Loaded on first use: `stats` and `remove` never pay for the model."""
-        if self._embedder is None:
-            self._embedder = Embedder(self.config)
+        with self._loading:
+            if self._embedder is None:
+                self._embedder = Embedder(self.config)
         return self._embedder
 
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            self._retriever = Retriever(self.store, self.embedder, self.config)
+            embedder = self.embedder
+            with self._loading:
+                if self._retriever is None:
+                    self._retriever = Retriever(self.store, embedder, self.config)
         return self._retriever
 
     def close(self) -> None:
@@ -223,15 +229,7 @@ class Index:
         analyzer = self.retriever.analyzer
         query = followup_query(question, history, analyzer, self.config)
         hits = self.search(query, k=k, date_from=date_from, date_to=date_to, source=source)
-        extractive = answer(
-            question,
-            hits,
-            analyzer,
-            self.store.document_frequencies,
-            self._article_text,
-            self.config,
-            query=query,
-        )
+        extractive = self.answer_hits(question, hits, query=query)
         if (mode or self.config.answer_mode) == "llm":
             from qa.llm import stream_answer  # only users with an endpoint pay for the client
 
@@ -239,6 +237,21 @@ class Index:
             return
         yield from extractive.answer.splitlines(keepends=True)
         yield extractive
+
+    def answer_hits(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
+        """The extractive answer step of `ask` alone, on hits already retrieved.
+
+        Public so that `qa eval` can time retrieval and answering separately.
+        """
+        return answer(
+            question,
+            hits,
+            self.retriever.analyzer,
+            self.store.document_frequencies,
+            self._article_text,
+            self.config,
+            query=query,
+        )
 
     def _article_text(self, article_id: str) -> str | None:
         article = self.store.article(article_id)

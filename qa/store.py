@@ -155,6 +155,14 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _size(path: Path) -> int:
+    """A file's size, 0 when a concurrent writer renamed or removed it meanwhile."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except FileNotFoundError:
+        return 0
+
+
 def _generation_of(path: Path) -> int:
     number = path.stem.removeprefix("dense-")
     return int(number) if number.isdigit() else -1
@@ -175,7 +183,11 @@ class Store:
                 + ". Use another --index, or remove this one and ingest again."
             )
         self.manifest = manifest
+        # `_lock` guards the shared SQLite connection and the in-memory FAISS index; it is
+        # held only for single reads and commits. `_writer` serializes this process's
+        # writers for a whole ingest, so asks keep running while an upload embeds.
         self._lock = threading.RLock()
+        self._writer = threading.Lock()
         self._db = sqlite3.connect(
             self.dir / DB_NAME, check_same_thread=False, isolation_level=None, timeout=60
         )
@@ -196,14 +208,20 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Exclusive writer across processes; saves the FAISS cache when done."""
-        with self._lock, open(self.dir / ".write.lock", "w") as lock:
+        """Exclusive writer across threads and processes; saves the FAISS cache when done.
+
+        Readers are not locked out for the whole write: between commits (while the
+        writer embeds) they search the last committed state.
+        """
+        with self._writer, open(self.dir / ".write.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            self._sync()
+            with self._lock:
+                self._sync()
             try:
                 yield
             finally:
-                self._save_vectors()
+                with self._lock:
+                    self._save_vectors()
 
     def _db_generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
@@ -467,6 +485,12 @@ class Store:
             ).fetchall()
         return {r[0]: Chunk(*r[1:]) for r in rows}
 
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """One chunk by its id, read from the database (to check a citation independently)."""
+        with self._lock:
+            row = self._db.execute("SELECT rowid FROM chunks WHERE id=?", (chunk_id,)).fetchone()
+        return self.chunks([row[0]]).get(row[0]) if row else None
+
     def article(self, article_id: str) -> Article | None:
         with self._lock:
             row = self._db.execute(
@@ -502,7 +526,7 @@ class Store:
             updated = self._db.execute("SELECT value FROM meta WHERE key='updated_at'").fetchone()
             chunks = self._chunk_count()
             vectors = self._vectors.ntotal
-        size = sum(p.stat().st_size for p in self.dir.iterdir() if p.is_file())
+        size = sum(_size(p) for p in self.dir.iterdir())
         return {
             "index": str(self.dir),
             "articles": articles,

@@ -1,0 +1,258 @@
+"""Eval reports: the console table, the Markdown report with PNG plots, and comparisons.
+
+Everything here reads the result dict that `qa.eval.evaluate` returns (and `--json`
+writes), so a saved run can be reported or compared later without re-running it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from qa.eval import DEPTH, METRIC_KEYS
+
+# Console / Markdown sections: (title, metric keys).
+SECTIONS = [
+    ("retrieval", ["hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10", "recall@10"]),
+    ("answer", ["em", "f1", "contains"]),
+    ("citations", ["citation_precision", "citation_verified", "citation_recall"]),
+    ("abstention", ["abstain_precision", "abstain_recall", "false_abstain"]),
+    ("latency", ["latency_p50_ms", "latency_p95_ms"]),
+]
+TYPE_COLUMNS = ["n", "hit@5", "mrr@10", "f1", "contains", "abstained"]
+
+
+def fmt(value: Any, key: str = "") -> str:
+    """Fractions with 3 decimals, milliseconds with 1, undefined as an en dash."""
+    if value is None:
+        return "–"
+    if key == "n" or isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return f"{value:.1f}" if key.endswith("_ms") else f"{value:.3f}"
+
+
+def _summary_line(result: dict) -> str:
+    s, rows = result.get("settings", {}), result["questions"]
+    unanswerable = sum(r["unanswerable"] for r in rows)
+    gold = ", ".join(Path(g).name for g in s.get("gold", [])) or "gold"
+    return (
+        f"{gold}: {len(rows)} questions ({len(rows) - unanswerable} answerable, "
+        f"{unanswerable} unanswerable); retriever {s.get('retriever', '?')}, k {s.get('k', '?')}"
+    )
+
+
+def print_console(result: dict, out=None) -> None:
+    out = out or sys.stdout
+    metrics, latency = result["metrics"], result["latency_ms"]
+    print(_summary_line(result), file=out)
+    for title, keys in SECTIONS:
+        cells = "  ".join(f"{k} {fmt(metrics[k], k)}" for k in keys)
+        print(f"  {title:<11} {cells}", file=out)
+    stages = "  ".join(
+        f"{name} {fmt(v['p50'], '_ms')} / {fmt(v['p95'], '_ms')}" for name, v in latency.items()
+    )
+    print(f"  {'stages':<11} p50 / p95 ms: {stages}", file=out)
+    print(f"  {'type':<14}" + "".join(f"{c:>10}" for c in TYPE_COLUMNS), file=out)
+    for kind, scores in result["by_type"].items():
+        print(f"  {kind:<14}" + "".join(f"{fmt(scores[c], c):>10}" for c in TYPE_COLUMNS), file=out)
+
+
+# -- Markdown and plots ------------------------------------------------------------------
+
+
+def write_report(result: dict, folder: Path) -> list[Path]:
+    """report.md plus hit_at_k.png, latency.png and by_type.png in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    plots = list(_plots(result, folder))
+    path = folder / "report.md"
+    path.write_text(markdown(result, [p.name for p in plots]), encoding="utf-8")
+    return [path, *plots]
+
+
+def markdown(result: dict, plots: list[str] = ()) -> str:
+    metrics, settings, rows = result["metrics"], result.get("settings", {}), result["questions"]
+    lines = ["# Evaluation report", "", _summary_line(result) + ".", ""]
+    lines += [f"- {k}: `{v}`" for k, v in settings.items()]
+    lines += ["", "## Metrics", "", "| group | metric | value |", "|---|---|---|"]
+    lines.append(f"| | n | {metrics['n']} |")
+    for title, keys in SECTIONS:
+        lines += [f"| {title} | {k} | {fmt(metrics[k], k)} |" for k in keys]
+    lines += [
+        "",
+        "Fractions 0–1 (– = undefined: no question of that kind); retrieval and answer"
+        " metrics over answerable questions; latency per question, retrieval plus answer.",
+        "",
+        "## Latency by stage (ms)",
+        "",
+        "| stage | p50 | p95 |",
+        "|---|---|---|",
+    ]
+    for name, v in result["latency_ms"].items():
+        lines.append(f"| {name} | {fmt(v['p50'], '_ms')} | {fmt(v['p95'], '_ms')} |")
+    lines += ["", "## By question type", ""]
+    lines.append("| type | " + " | ".join(TYPE_COLUMNS) + " |")
+    lines.append("|---" * (len(TYPE_COLUMNS) + 1) + "|")
+    for kind, scores in result["by_type"].items():
+        lines.append(f"| {kind} | " + " | ".join(fmt(scores[c], c) for c in TYPE_COLUMNS) + " |")
+    if plots:
+        lines += ["", "## Plots", ""] + [f"![{Path(p).stem}]({p})" for p in plots]
+    lines += _mistakes(rows)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: Any, limit: int = 90) -> str:
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mistakes(rows: list[dict], limit: int = 30) -> list[str]:
+    answerable = [r for r in rows if not r["unanswerable"]]
+    missed = [r for r in answerable if r["hit@10"] is not None and r["hit@10"] < 1]
+    wrong = [r for r in answerable if not r["abstained"] and r["f1"] is not None and r["f1"] < 0.5]
+    abstained = [r for r in answerable if r["abstained"]]
+    answered = [r for r in rows if r["unanswerable"] and not r["abstained"]]
+    lines: list[str] = []
+
+    def table(title: str, found: list[dict], header: str, cells) -> None:
+        lines.extend(["", f"## {title} ({len(found)})", ""])
+        if not found:
+            lines.append("None.")
+            return
+        lines.extend([header, "|" + "---|" * (header.count("|") - 1)])
+        lines.extend("| " + " | ".join(_cell(c) for c in cells(r)) + " |" for r in found[:limit])
+        if len(found) > limit:
+            lines.extend(["", f"… and {len(found) - limit} more (see the JSON)."])
+
+    table(
+        "Gold article not in the top 10",
+        missed,
+        "| id | question | gold doc_ids | top hit |",
+        lambda r: [
+            r["id"],
+            r["question"],
+            ", ".join(r["doc_ids"]),
+            r["retrieved"][0]["article_id"] if r["retrieved"] else "",
+        ],
+    )
+    table(
+        "Short answer F1 below 0.5",
+        wrong,
+        "| id | question | gold | short answer | F1 |",
+        lambda r: [r["id"], r["question"], " / ".join(r["answers"]), r["short_answer"] or "–",
+                   f"{r['f1']:.2f}"],
+    )  # fmt: skip
+    table(
+        "Answerable but abstained",
+        abstained,
+        "| id | question | gold |",
+        lambda r: [r["id"], r["question"], " / ".join(r["answers"])],
+    )
+    table(
+        "Unanswerable but answered",
+        answered,
+        "| id | question | answer |",
+        lambda r: [r["id"], r["question"], r["short_answer"] or r["answer"]],
+    )
+    return lines
+
+
+def _plots(result: dict, folder: Path) -> Iterator[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    curve = result["hit_curve"]
+    if any(v is not None for v in curve):
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ks = list(range(1, DEPTH + 1))
+        ax.plot(ks, [v if v is not None else float("nan") for v in curve], marker="o")
+        ax.set(xlabel="k", ylabel="hit@k", title="Gold article in the top k", ylim=(0, 1.02))
+        ax.set_xticks(ks)
+        ax.grid(alpha=0.3)
+        yield _save(fig, folder / "hit_at_k.png", plt)
+
+    rows = result["questions"]
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.3))
+    for ax, stage, color in zip(axes, ("retrieve", "answer"), ("C0", "C1"), strict=True):
+        times = [r[f"{stage}_ms"] for r in rows]
+        ax.hist(times, bins=30, color=color, alpha=0.8)
+        for q, style in ((50, "-"), (95, "--")):
+            value = result["latency_ms"][stage][f"p{q}"]
+            ax.axvline(value, color="k", linestyle=style, label=f"p{q} {value:.1f} ms")
+        ax.set(xlabel="ms per question", ylabel="questions", title=stage)
+        ax.legend(fontsize=8)
+    fig.suptitle("Latency by stage")
+    yield _save(fig, folder / "latency.png", plt)
+
+    kinds = list(result["by_type"])
+    columns = ["hit@5", "f1", "contains", "abstained"]
+    fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(kinds) + 2), 3.5))
+    width = 0.8 / len(columns)
+    for i, column in enumerate(columns):
+        values = [result["by_type"][k][column] for k in kinds]
+        ax.bar(
+            [x + i * width for x in range(len(kinds))],
+            [v if v is not None else 0 for v in values],
+            width,
+            label=column,
+        )
+    ax.set_xticks([x + width * (len(columns) - 1) / 2 for x in range(len(kinds))])
+    labels = [f"{k}\n(n={result['by_type'][k]['n']})" for k in kinds]
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set(ylim=(0, 1.22), title="Scores by question type")
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.legend(fontsize=7, ncol=len(columns), loc="upper center")
+    yield _save(fig, folder / "by_type.png", plt)
+
+
+def _save(fig, path: Path, plt) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+# -- comparing two runs --------------------------------------------------------------------
+
+
+def load_result(path: Path) -> dict:
+    try:
+        result = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable eval JSON ({exc})") from exc
+    if not isinstance(result, dict) or not isinstance(result.get("metrics"), dict):
+        raise ValueError(f"{path}: not an eval JSON (no metrics)")
+    return result
+
+
+def compare(a_path: Path, b_path: Path, out=None) -> int:
+    """Print each metric of A and B and the change B - A; notes when the runs differ."""
+    out = out or sys.stdout
+    a, b = load_result(a_path), load_result(b_path)
+    print(f"{'metric':<20}{'A':>10}{'B':>10}{'B - A':>10}", file=out)
+    for key in METRIC_KEYS:
+        va, vb = a["metrics"].get(key), b["metrics"].get(key)
+        if va is None or vb is None:
+            delta = "–"
+        elif key == "n":
+            delta = f"{vb - va:+d}"
+        else:
+            delta = f"{vb - va:+.1f}" if key.endswith("_ms") else f"{vb - va:+.3f}"
+        print(f"{key:<20}{fmt(va, key):>10}{fmt(vb, key):>10}{delta:>10}", file=out)
+    sa, sb = a.get("settings", {}), b.get("settings", {})
+    for key in sorted(set(sa) | set(sb) - {"date"}):
+        if key != "date" and sa.get(key) != sb.get(key):
+            print(f"note: {key} differs: A {sa.get(key)!r}, B {sb.get(key)!r}", file=out)
+    ids_a = {q["id"] for q in a.get("questions", [])}
+    ids_b = {q["id"] for q in b.get("questions", [])}
+    if ids_a != ids_b:
+        print(
+            f"note: the runs asked different questions ({len(ids_a - ids_b)} only in A,"
+            f" {len(ids_b - ids_a)} only in B)",
+            file=out,
+        )
+    return 0
