@@ -523,8 +523,8 @@ def verify_citation(
     return not _BACA_JUGA.search(chunk_text[line_start : local + len(quote)])
 
 
-def _citation(n: int, evidence: Evidence) -> Citation:
-    hit = evidence.hit
+def cite(hit: Hit, start: int, end: int, n: int = 0) -> Citation:
+    """Cites `hit.text[start:end]` with its offsets in the article, for `verify_citation`."""
     return Citation(
         n=n,
         article_id=hit.article_id,
@@ -533,9 +533,9 @@ def _citation(n: int, evidence: Evidence) -> Citation:
         date=hit.date,
         source=hit.source,
         url=hit.url,
-        quote=evidence.text,
-        start=hit.start + evidence.start,
-        end=hit.start + evidence.end,
+        quote=hit.text[start:end],
+        start=hit.start + start,
+        end=hit.start + end,
     )
 
 
@@ -609,7 +609,7 @@ def answer(
     texts: dict[str, str | None] = {}
     citations = []
     for e in quotes:
-        c = _citation(len(citations) + 1, e)
+        c = cite(e.hit, e.start, e.end, len(citations) + 1)
         if c.article_id not in texts:
             texts[c.article_id] = article_text(c.article_id)
         text = texts[c.article_id]

@@ -32,9 +32,11 @@ class Config:
     # Chunks embedded and committed per transaction during ingest: larger pads less
     # (texts are length-sorted within it), smaller loses less work to a crash.
     commit_chunks: int = 2048
-    # "bf16" runs the encoder under CPU bfloat16 autocast (about 2.5x faster
-    # than fp32 here with unchanged retrieval quality); "fp32" disables it.
-    precision: str = "bf16"
+    # "bf16" runs the encoder under CPU bfloat16 autocast: about 2.5x faster than fp32
+    # with unchanged retrieval quality on CPUs with native bf16 (AVX512-BF16, AMX), but
+    # 6.5x slower on an AVX2-only CPU (emulated). "auto" picks bf16 only where the CPU
+    # has it (qa/embedding.py: native_bf16).
+    precision: str = "auto"
 
     # Chunking: token budget per chunk (cl100k tokens) and overlap between
     # neighbouring chunks. Chunks never exceed the embedder's own limit.
@@ -161,8 +163,8 @@ class Config:
             raise ValueError(f"retriever must be dense, bm25 or hybrid, not {self.retriever!r}")
         if self.stemmer not in {"snowball", "sastrawi", "none"}:
             raise ValueError(f"stemmer must be snowball, sastrawi or none, not {self.stemmer!r}")
-        if self.precision not in {"bf16", "fp32"}:
-            raise ValueError(f"precision must be bf16 or fp32, not {self.precision!r}")
+        if self.precision not in {"auto", "bf16", "fp32"}:
+            raise ValueError(f"precision must be auto, bf16 or fp32, not {self.precision!r}")
         if self.answer_mode not in {"extractive", "llm"}:
             raise ValueError(f"answer_mode must be extractive or llm, not {self.answer_mode!r}")
         if self.llm_timeout <= 0 or self.llm_passages < 1:

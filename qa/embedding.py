@@ -43,6 +43,15 @@ def _auto_prompts(name: str, model_prompts: dict[str, str]) -> tuple[str, str]:
     return query, passage
 
 
+def native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """True when the CPU computes bfloat16 natively; elsewhere autocast emulates it, slowly."""
+    try:
+        flags = set(cpuinfo.read_text(errors="replace").split())
+    except OSError:  # not Linux: fp32, the safe choice
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 class Embedder:
     def __init__(self, config: Config):
         from sentence_transformers import SentenceTransformer
@@ -67,7 +76,7 @@ class Embedder:
             auto_passage if config.passage_prompt == "auto" else config.passage_prompt
         )
         self.batch_size = config.batch_size
-        self.bf16 = config.precision == "bf16"
+        self.bf16 = config.precision == "bf16" or (config.precision == "auto" and native_bf16())
         self.dim = int(self.model.get_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
 

@@ -22,6 +22,7 @@ from qa.answering import (
     Answer,
     Citation,
     abstain,
+    cite,
     detect_language,
     render,
     verify_citation,
@@ -362,18 +363,7 @@ class _Checker:
                 if share is not None:
                     scored.append((-share, b - a, a, b))
             for _, _, a, b in sorted(scored):
-                citation = Citation(
-                    n=0,
-                    article_id=hit.article_id,
-                    chunk_id=hit.chunk_id,
-                    title=hit.title,
-                    date=hit.date,
-                    source=hit.source,
-                    url=hit.url,
-                    quote=hit.text[a:b],
-                    start=hit.start + a,
-                    end=hit.start + b,
-                )
+                citation = cite(hit, a, b)
                 if verify_citation(citation, hit.text, hit.start, article):
                     return citation
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.answering import Answer
 from qa.config import Config
 from qa.index import Index
 from qa.store import DB_NAME
@@ -139,3 +141,17 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
 @pytest.fixture
 def config_for() -> Callable[..., Config]:
     return make_config
+
+
+def markers(answer: Answer) -> list[int]:
+    return [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
+
+
+def assert_checkable(index: Index, answer: Answer) -> None:
+    """Every quote is verbatim at its offsets and shown with its marker; markers and sources
+    match, numbered by first use."""
+    for c in answer.citations:
+        assert index.article(c.article_id).text[c.start : c.end] == c.quote
+        assert f"“{c.quote}” [{c.n}]" in answer.answer
+    used = list(dict.fromkeys(markers(answer)))
+    assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))

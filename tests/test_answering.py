@@ -7,16 +7,23 @@ module, with the bundled model: the answers are what a reader would get.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SEED_ID, make_config, qa_env, run_qa, sample_records, write_jsonl
+from conftest import (
+    SEED,
+    SEED_ID,
+    assert_checkable,
+    make_config,
+    qa_env,
+    run_qa,
+    sample_records,
+    write_jsonl,
+)
 
 from qa.analysis import Analyzer
 from qa.answering import (
-    Answer,
     Citation,
     detect_language,
     followup_query,
@@ -38,18 +45,6 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     assert index.ingest([corpus, SEED], progress=False).ok
     yield index
     index.close()
-
-
-def markers(answer: Answer) -> list[int]:
-    return [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
-
-
-def assert_checkable(index: Index, answer: Answer) -> None:
-    """Every quote is verbatim at its offsets; markers and sources match, numbered by first use."""
-    for c in answer.citations:
-        assert index.article(c.article_id).text[c.start : c.end] == c.quote
-    used = list(dict.fromkeys(markers(answer)))
-    assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))
 
 
 def test_english_question_is_answered_with_the_obligation_cited(index: Index) -> None:

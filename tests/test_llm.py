@@ -20,7 +20,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import SEED, SEED_ID, make_config, qa_env, run_qa, sample_records, write_jsonl
+from conftest import (
+    SEED,
+    SEED_ID,
+    assert_checkable,
+    make_config,
+    markers,
+    qa_env,
+    run_qa,
+    sample_records,
+    write_jsonl,
+)
 
 from qa.answering import NOT_FOUND, Answer
 from qa.index import Index
@@ -220,21 +230,6 @@ def ask(index: Index, question: str = QUESTION, **changes) -> tuple[list[str], A
     *pieces, final = items
     assert all(isinstance(p, str) for p in pieces) and isinstance(final, Answer)
     return pieces, final
-
-
-def markers(answer: Answer) -> list[int]:
-    return [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
-
-
-def assert_checkable(index: Index, answer: Answer) -> None:
-    """Every quote is verbatim at its offsets; markers and sources match, numbered by first use."""
-    for c in answer.citations:
-        assert index.article(c.article_id).text[c.start : c.end] == c.quote
-    used = list(dict.fromkeys(markers(answer)))
-    assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))
-    for c in answer.citations:
-        assert f"“{c.quote}” [{c.n}]" in answer.answer
-        assert f"[{c.n}] {c.title}" in answer.answer
 
 
 def well_cited(body: dict) -> Reply:
