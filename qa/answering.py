@@ -570,6 +570,13 @@ def evidence_confidence(best: Evidence, candidates: Sequence[Candidate], config:
     return best.coverage + config.abstain_span_weight * span
 
 
+def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:
+    """How close to the best sentence's score a further quote must come."""
+    if e.hit.article_id == chosen.hit.article_id:
+        return config.second_quote_ratio
+    return max(config.second_quote_ratio, config.other_article_quote_ratio)
+
+
 def answer(
     question: str,
     hits: Sequence[Hit],
@@ -603,7 +610,7 @@ def answer(
     quotes = [chosen] + [
         e
         for e in evidence[: config.answer_quotes + 1]
-        if e is not chosen and e.score >= config.second_quote_ratio * best.score
+        if e is not chosen and e.score >= quote_ratio(e, chosen, config) * best.score
     ]
     quotes = quotes[: config.answer_quotes]
     texts: dict[str, str | None] = {}

@@ -25,6 +25,7 @@ from conftest import (
 from qa.analysis import Analyzer
 from qa.answering import (
     Citation,
+    answer,
     detect_language,
     followup_query,
     score_sentences,
@@ -174,3 +175,30 @@ def test_sentence_borrows_the_subject_from_its_neighbour() -> None:
     answer_sentence = "Kapal tersebut membawa 84 penumpang."
     assert ranked(0.5).index(answer_sentence) < ranked(0.5).index(other)
     assert ranked(0.0).index(answer_sentence) > ranked(0.0).index(other)
+
+
+def test_quotes_from_another_article_need_a_higher_score() -> None:
+    """A further quote from the short answer's own article is shown at a lower bar than one
+    from another article: the other article's near-miss is the classic wrong citation."""
+    own = "Kapal Yo To membawa 84 penumpang. Kapal Yo To berangkat dari Cilacap."
+    other = "Kapal Sinar Jaya berangkat dari Cilacap."
+    hits = [
+        Hit("yoto#0", "yoto", 2.0, "Kapal Yo To", own, 0, len(own)),
+        Hit("sinar#0", "sinar", 1.0, "Kapal Sinar Jaya", other, 0, len(other)),
+    ]
+    texts = {"yoto": own, "sinar": other}
+    question = "Berapa penumpang kapal Yo To dari Cilacap?"
+
+    def quoted(**ratios: float) -> list[str]:
+        config = make_config(Path("unused"), abstain_below=0.0, **ratios)
+        analyzer = Analyzer(config.stemmer, config.stopwords)
+        result = answer(question, hits, analyzer, lambda t: (100, {}), texts.get, config)
+        return [c.article_id for c in result.citations]
+
+    assert quoted(second_quote_ratio=0.0, other_article_quote_ratio=0.0) == [
+        "yoto",
+        "yoto",
+        "sinar",
+    ]
+    assert quoted(second_quote_ratio=0.0, other_article_quote_ratio=0.99) == ["yoto", "yoto"]
+    assert quoted(second_quote_ratio=0.99, other_article_quote_ratio=0.99) == ["yoto"]
