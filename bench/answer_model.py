@@ -34,6 +34,8 @@ from qa import answering
 from qa.analysis import Analyzer, term_weights
 from qa.answering import followup_query, score_sentences, span_candidates
 from qa.config import Config
+from qa.eval import normalize_answer as normalize
+from qa.eval import token_f1 as f1
 from qa.index import Index
 from qa.retrieval import Hit
 
@@ -95,14 +97,14 @@ def _fit(rows: list[dict[str, float]], labels: list[int], c: float) -> dict[str,
     return {k: round(float(v), 3) for k, v in weights.items()}
 
 
-def _labels(q: Question, f1, normalize) -> list[int]:
+def _labels(q: Question) -> list[int]:
     """1 for a candidate that is a gold answer (normalized): on FacQA train this picks better
     spans, by F1 as well as EM, than counting near misses (token F1 >= 0.5 or 0.7) as right."""
     gold = {normalize(a) for a in q.answers}
     return [int(normalize(text) in gold) for _, text in q.candidates]
 
 
-def _pick_scores(questions: list[Question], weights: dict[str, float], f1, normalize):
+def _pick_scores(questions: list[Question], weights: dict[str, float]):
     f1s, ems = [], []
     for q in questions:
         if not q.candidates:
@@ -115,7 +117,7 @@ def _pick_scores(questions: list[Question], weights: dict[str, float], f1, norma
     return statistics.mean(f1s), statistics.mean(ems)
 
 
-def fit_spans(questions: list[Question], f1, normalize, c: float = 1.0) -> dict[str, float]:
+def fit_spans(questions: list[Question], c: float = 1.0) -> dict[str, float]:
     """Two-fold check on train, then the weights fit on all of train."""
     order = list(range(len(questions)))
     random.Random(0).shuffle(order)
@@ -127,19 +129,19 @@ def fit_spans(questions: list[Question], f1, normalize, c: float = 1.0) -> dict[
             if w is None:
                 train = folds[1 - k]
                 rows = [feat for q in train for feat, _ in q.candidates]
-                labels = [y for q in train for y in _labels(q, f1, normalize)]
+                labels = [y for q in train for y in _labels(q)]
                 w = _fit(rows, labels, c)
-            scores.append(_pick_scores(folds[k], w, f1, normalize))
+            scores.append(_pick_scores(folds[k], w))
         f, e = (statistics.mean(s[i] for s in scores) for i in (0, 1))
         print(f"2-fold train pick ({name:7s}, C={c})  F1 {f:.3f}  EM {e:.3f}")
     rows = [feat for q in questions for feat, _ in q.candidates]
-    labels = [y for q in questions for y in _labels(q, f1, normalize)]
+    labels = [y for q in questions for y in _labels(q)]
     weights = _fit(rows, labels, c)
-    short_answer_table(questions, weights, f1)
+    short_answer_table(questions, weights)
     return weights
 
 
-def short_answer_table(questions: list[Question], weights: dict[str, float], f1) -> None:
+def short_answer_table(questions: list[Question], weights: dict[str, float]) -> None:
     """Train F1 when no short answer is given below a score, to choose `short_answer_below`."""
     best = []
     for q in questions:
@@ -185,20 +187,19 @@ def abstention_table(answerable: list[Question], removed: list[Question]) -> Non
         print(f"  {t:.2f}      {normal:.3f}                 {gone:.3f}")
 
 
-def train(index_dir: Path, items: list[dict], config: Config, f1, normalize) -> None:
+def train(index_dir: Path, items: list[dict], config: Config) -> None:
     with Index(config) as index:
         analyzer = index.retriever.analyzer
         answerable = retrieve(index, items, config)
     removed = removed_retrievals(index_dir, items, config, batches=5, size=100)
-    fit(answerable, removed, analyzer, config, f1, normalize)
+    fit(answerable, removed, analyzer, config)
 
 
 def fit(
-    answerable: list[Retrieved], removed: list[Retrieved], analyzer: Analyzer, config: Config,
-    f1, normalize,
-) -> dict[str, float]:  # fmt: skip
+    answerable: list[Retrieved], removed: list[Retrieved], analyzer: Analyzer, config: Config
+) -> dict[str, float]:
     questions = featurize(answerable, analyzer, config)
-    span_weights = fit_spans(questions, f1, normalize)
+    span_weights = fit_spans(questions)
     abstention_table(questions, featurize(removed, analyzer, config))
     print("\nSPAN_WEIGHTS =", dict(sorted(span_weights.items())))
     return span_weights

@@ -22,22 +22,21 @@ import random
 import re
 import shutil
 import statistics
-import string
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.answering import answer, followup_query, verify_citation  # noqa: E402
+from qa.answering import followup_query, verify_citation  # noqa: E402
 from qa.config import Config  # noqa: E402
+from qa.eval import normalize_answer as normalize  # noqa: E402
+from qa.eval import token_f1 as f1  # noqa: E402
 from qa.index import Index  # noqa: E402
 
 FACQA = ROOT / "eval" / "facqa"
-_PUNCT = re.compile(f"[{re.escape(string.punctuation)}“”‘’]")
 
 
 def load_gold(split: str) -> list[dict]:
@@ -45,40 +44,19 @@ def load_gold(split: str) -> list[dict]:
         return [json.loads(line) for line in f]
 
 
-def normalize(text: str) -> str:
-    """SQuAD-style without English article stripping: lowercase, no punctuation, one space."""
-    return " ".join(_PUNCT.sub(" ", text.lower()).split())
-
-
-def f1(prediction: str, gold: str) -> float:
-    p, g = normalize(prediction).split(), normalize(gold).split()
-    common = sum((Counter(p) & Counter(g)).values())
-    if not common:
-        return 0.0
-    precision, recall = common / len(p), common / len(g)
-    return 2 * precision * recall / (precision + recall)
-
-
-def run(index: Index, items: list[dict], config: Config) -> list[dict]:
-    """Ask every question (abstention off); keep what the metrics need."""
+def run(index: Index, items: list[dict]) -> list[dict]:
+    """Ask every question (the index is opened with abstention off); keep what the metrics
+    need. Each citation is checked again against its chunk as read back from the store."""
     analyzer = index.retriever.analyzer
     rows = []
     for item in items:
         started = time.perf_counter()
-        query = followup_query(item["question"], None, analyzer, config)
+        query = followup_query(item["question"], None, analyzer, index.config)
         hits = index.search(query)
         searched = time.perf_counter()
-        result = answer(
-            item["question"], hits, analyzer, index.store.document_frequencies,
-            index._article_text, config, query=query,
-        )  # fmt: skip
+        result = index.answer_hits(item["question"], hits, query=query)
         done = time.perf_counter()
-        verified = [
-            verify_citation(
-                c, _chunk_text(index, c), _chunk_start(index, c), index._article_text(c.article_id)
-            )
-            for c in result.citations
-        ]
+        verified = [_verified(index, c) for c in result.citations]
         rows.append(
             {
                 "answers": item["answers"],
@@ -96,19 +74,12 @@ def run(index: Index, items: list[dict], config: Config) -> list[dict]:
     return rows
 
 
-def _chunk_text(index: Index, citation) -> str:
-    """The cited chunk's text, read back from the store by its id (not from the answer)."""
-    row = index.store._db.execute(
-        "SELECT text FROM chunks WHERE id=?", (citation.chunk_id,)
-    ).fetchone()
-    return row[0] if row else ""
-
-
-def _chunk_start(index: Index, citation) -> int:
-    row = index.store._db.execute(
-        "SELECT start FROM chunks WHERE id=?", (citation.chunk_id,)
-    ).fetchone()
-    return row[0] if row else -1
+def _verified(index: Index, citation) -> bool:
+    chunk = index.store.chunk(citation.chunk_id)
+    article = index.article_text(citation.article_id)
+    if chunk is None or article is None:
+        return False
+    return verify_citation(citation, chunk.text, chunk.start, article)
 
 
 def _markers_ok(result) -> bool:
@@ -162,9 +133,7 @@ def calibration(rows: list[dict], removed: list[dict]) -> None:
         )
 
 
-def gold_removed(
-    index_dir: Path, config: Config, off: Config, items: list[dict], count: int
-) -> list[dict]:
+def gold_removed(index_dir: Path, off: Config, items: list[dict], count: int) -> list[dict]:
     """Ask `count` questions (a seeded sample) again, 100 at a time, each batch over a copy
     of the index without that batch's gold passages. Each row records whether a gold answer
     still occurs in a remaining passage (`elsewhere`): such a question may well be answerable."""
@@ -179,9 +148,9 @@ def gold_removed(
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "index"
             shutil.copytree(index_dir, copy)
-            with Index(config.replace(index=copy)) as index:
+            with Index(off.replace(index=copy)) as index:
                 index.remove(*gone)
-                found = run(index, batch, off)
+                found = run(index, batch)
         for item, row in zip(batch, found, strict=True):
             answers = [f" {normalize(a)} " for a in item["answers"]]
             row["elsewhere"] = any(a in text for a in answers for text in rest)
@@ -206,7 +175,7 @@ def main() -> None:
 
         config = Config.load(index=args.index)
         items = load_gold("train")[: args.limit or None]
-        train(args.index, items, config.replace(abstain_below=0.0), f1, normalize)
+        train(args.index, items, config.replace(abstain_below=0.0))
         return
     items = load_gold(args.split)
     if args.limit:
@@ -216,10 +185,10 @@ def main() -> None:
         sys.exit(f"no index at {args.index}: run python bench/retrieval.py first")
     threshold = config.abstain_below
     off = config.replace(abstain_below=0.0)
-    with Index(config) as index:
+    with Index(off) as index:
         index.search("pemanasan")  # load the model before timing
-        rows = run(index, items, off)
-    removed = gold_removed(args.index, config, off, items, args.removed) if args.removed else []
+        rows = run(index, items)
+    removed = gold_removed(args.index, off, items, args.removed) if args.removed else []
     report(rows, removed, threshold)
     if removed:
         calibration(rows, removed)

@@ -247,10 +247,6 @@ class ChatApp:
         self.config = config
         self.feedback = FeedbackLog(feedback_path(config))
 
-    def _article_text(self, article_id: str) -> str | None:
-        article = self.index.article(article_id)
-        return article.text if article is not None else None
-
     # Chat --------------------------------------------------------------------------------
 
     def respond(
@@ -297,12 +293,12 @@ class ChatApp:
         record = dataclasses.asdict(final)
         turns = [*turns, {"question": question, "answer": record, "settings": settings}]
         chat = [*chat, {"role": "assistant", "content": format_answer(record)}]
-        yield chat, sources_html(record, self._article_text), turns, ""
+        yield chat, sources_html(record, self.index.article_text), turns, ""
 
     def select(self, turns: list[dict], event: gr.SelectData) -> str:
         """Clicking an earlier answer shows its sources again."""
         turn = _turn_of(turns, event.index)
-        return sources_html(turn and turn["answer"], self._article_text)
+        return sources_html(turn and turn["answer"], self.index.article_text)
 
     def like(self, turns: list[dict], event: gr.LikeData) -> None:
         turn = _turn_of(turns, event.index)

@@ -233,7 +233,7 @@ class Index:
         if (mode or self.config.answer_mode) == "llm":
             from qa.llm import stream_answer  # only users with an endpoint pay for the client
 
-            yield from stream_answer(question, hits, extractive, self._article_text, self.config)
+            yield from stream_answer(question, hits, extractive, self.article_text, self.config)
             return
         yield from extractive.answer.splitlines(keepends=True)
         yield extractive
@@ -248,12 +248,13 @@ class Index:
             hits,
             self.retriever.analyzer,
             self.store.document_frequencies,
-            self._article_text,
+            self.article_text,
             self.config,
             query=query,
         )
 
-    def _article_text(self, article_id: str) -> str | None:
+    def article_text(self, article_id: str) -> str | None:
+        """The stored text an article's citations are verified against (None when gone)."""
         article = self.store.article(article_id)
         return article.text if article is not None else None
 

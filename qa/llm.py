@@ -353,10 +353,9 @@ class _Checker:
         if article is None:
             return None
         spans = split_sentences(hit.text)
-        singles = [(a, b) for a, b in spans]
         pairs = [(a, d) for (a, _), (_, d) in zip(spans, spans[1:], strict=False)]
         # A sentence, or two adjacent ones when no single sentence supports the claim.
-        for candidates in (singles, pairs):
+        for candidates in (spans, pairs):
             scored = []
             for a, b in candidates:
                 share = self._supports(claim, hit.text[a:b])

@@ -244,8 +244,8 @@ def compare(a_path: Path, b_path: Path, out=None) -> int:
             delta = f"{vb - va:+.1f}" if key.endswith("_ms") else f"{vb - va:+.3f}"
         print(f"{key:<20}{fmt(va, key):>10}{fmt(vb, key):>10}{delta:>10}", file=out)
     sa, sb = a.get("settings", {}), b.get("settings", {})
-    for key in sorted(set(sa) | set(sb) - {"date"}):
-        if key != "date" and sa.get(key) != sb.get(key):
+    for key in sorted((set(sa) | set(sb)) - {"date"}):
+        if sa.get(key) != sb.get(key):
             print(f"note: {key} differs: A {sa.get(key)!r}, B {sb.get(key)!r}", file=out)
     ids_a = {q["id"] for q in a.get("questions", [])}
     ids_b = {q["id"] for q in b.get("questions", [])}

@@ -23,7 +23,7 @@ from gradio_client.exceptions import AuthenticationError
 
 from qa import chat
 from qa.answering import NOT_FOUND, Answer, Citation
-from qa.articles import Article, Problem
+from qa.articles import Problem
 from qa.index import Index, IngestReport
 
 UU_QUESTION = "What does UU 24/2011 require?"
@@ -351,8 +351,8 @@ class FakeIndex:
         yield from result.answer.splitlines(keepends=True)
         yield result
 
-    def article(self, article_id):
-        return Article(article_id, "Judul", ARTICLE)
+    def article_text(self, article_id):
+        return ARTICLE
 
 
 def test_chat_handler_streams_drafts_then_the_answer_and_keeps_turns_aligned(tmp_path):
