@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import shutil
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.answering import followup_query, verify_citation  # noqa: E402
+from qa.answering import abstain_below, followup_query, verify_citation  # noqa: E402
 from qa.config import Config  # noqa: E402
 from qa.eval import normalize_answer as normalize  # noqa: E402
 from qa.eval import token_f1 as f1  # noqa: E402
@@ -44,9 +45,10 @@ def load_gold(split: str) -> list[dict]:
         return [json.loads(line) for line in f]
 
 
-def run(index: Index, items: list[dict]) -> list[dict]:
+def run(index: Index, items: list[dict], config: Config) -> list[dict]:
     """Ask every question (the index is opened with abstention off); keep what the metrics
-    need. Each citation is checked again against its chunk as read back from the store."""
+    need, and the threshold `config` would abstain below. Each citation is checked again
+    against its chunk as read back from the store."""
     analyzer = index.retriever.analyzer
     rows = []
     for item in items:
@@ -63,6 +65,7 @@ def run(index: Index, items: list[dict]) -> list[dict]:
                 "short": result.short_answer,
                 "text": result.answer,
                 "score": result.score,
+                "below": abstain_below(item["question"], config),
                 "abstained": result.abstained,
                 "citations": len(result.citations),
                 "verified": sum(verified),
@@ -88,18 +91,19 @@ def _markers_ok(result) -> bool:
     return set(markers) == {c.n for c in result.citations} and first_use == sorted(first_use)
 
 
-def report(rows: list[dict], removed: list[dict], threshold: float) -> None:
+def report(rows: list[dict], removed: list[dict], shift: float) -> None:
     n = len(rows)
-    kept = [r for r in rows if r["score"] >= threshold]
-    short = lambda r: r["short"] if r["score"] >= threshold else None  # noqa: E731
+    answered = lambda r: r["score"] >= r["below"]  # noqa: E731
+    kept = [r for r in rows if answered(r)]
+    short = lambda r: r["short"] if answered(r) else None  # noqa: E731
     f1s = [max(f1(short(r) or "", a) for a in r["answers"]) for r in rows]
     ems = [max(normalize(short(r) or "") == normalize(a) for a in r["answers"]) for r in rows]
     contains = [
-        r["score"] >= threshold and any(normalize(a) in normalize(r["text"]) for a in r["answers"])
+        answered(r) and any(normalize(a) in normalize(r["text"]) for a in r["answers"])
         for r in rows
     ]
     cited = sum(r["citations"] for r in kept)
-    print(f"questions            {n} (abstain_below = {threshold})")
+    print(f"questions            {n} (abstain_shift = {shift})")
     print(f"short-answer F1      {statistics.mean(f1s):.3f}")
     print(f"short-answer EM      {statistics.mean(ems):.3f}")
     print(f"contains             {statistics.mean(contains):.3f}")
@@ -108,10 +112,10 @@ def report(rows: list[dict], removed: list[dict], threshold: float) -> None:
     print(f"markers match        {sum(r['markers_ok'] for r in kept)}/{len(kept)}")
     print(f"false abstention     {1 - len(kept) / n:.3f} (normal questions)")
     if removed:
-        gone = sum(r["score"] < threshold for r in removed) / len(removed)
+        gone = sum(not answered(r) for r in removed) / len(removed)
         print(f"abstention           {gone:.3f} (gold removed, {len(removed)} questions)")
         nowhere = [r for r in removed if not r["elsewhere"]]
-        gone = sum(r["score"] < threshold for r in nowhere) / max(len(nowhere), 1)
+        gone = sum(not answered(r) for r in nowhere) / max(len(nowhere), 1)
         print(f"abstention           {gone:.3f} (gold removed, answer in no other passage,"
               f" {len(nowhere)} questions)")  # fmt: skip
     times = [r["ask_ms"] for r in rows]
@@ -122,18 +126,31 @@ def report(rows: list[dict], removed: list[dict], threshold: float) -> None:
 
 
 def calibration(rows: list[dict], removed: list[dict]) -> None:
+    """What moving every type's threshold by `abstain_shift` would do (the default is 0)."""
     nowhere = [r for r in removed if not r["elsewhere"]] or removed
-    print("\nthreshold  false-abstain(normal)  abstain(gold removed)  (answer in no other passage)")
-    for t in [x / 20 for x in range(4, 19)]:
-        normal = sum(r["score"] < t for r in rows) / len(rows)
-        gone = sum(r["score"] < t for r in removed) / len(removed)
-        strict = sum(r["score"] < t for r in nowhere) / len(nowhere)
+    below = lambda group, s: sum(r["score"] < r["below"] + s for r in group) / len(group)  # noqa: E731
+    print("\nshift   false-abstain(normal)  abstain(gold removed)  (answer in no other passage)")
+    for s in [x / 100 for x in range(-10, 16, 5)]:
         print(
-            f"  {t:.2f}      {normal:.3f}                  {gone:.3f}                  {strict:.3f}"
+            f"  {s:+.2f}  {below(rows, s):.3f}                  {below(removed, s):.3f}"
+            f"                  {below(nowhere, s):.3f}"
         )
 
 
-def gold_removed(index_dir: Path, off: Config, items: list[dict], count: int) -> list[dict]:
+def without_gold(index_dir: Path, config: Config, items: list[dict], size: int = 100):
+    """Yield (batch, index) for `items` in batches, each index a throwaway copy without the
+    batch's gold passages: the same questions, made unanswerable from their own passage."""
+    for start in range(0, len(items), size):
+        batch = items[start : start + size]
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "index"
+            shutil.copytree(index_dir, copy)
+            with Index(config.replace(index=copy)) as index:
+                index.remove(*{d for item in batch for d in item["doc_ids"]})
+                yield batch, index
+
+
+def gold_removed(index_dir: Path, config: Config, items: list[dict], count: int) -> list[dict]:
     """Ask `count` questions (a seeded sample) again, 100 at a time, each batch over a copy
     of the index without that batch's gold passages. Each row records whether a gold answer
     still occurs in a remaining passage (`elsewhere`): such a question may well be answerable."""
@@ -141,16 +158,11 @@ def gold_removed(index_dir: Path, off: Config, items: list[dict], count: int) ->
     with open(FACQA / "corpus.jsonl", encoding="utf-8") as f:
         corpus = {r["id"]: f" {normalize(r['text'])} " for r in map(json.loads, f)}
     rows: list[dict] = []
-    for start in range(0, len(sample), 100):
-        batch = sample[start : start + 100]
+    off = config.replace(abstain_shift=-math.inf)
+    for batch, index in without_gold(index_dir, off, sample):
         gone = {d for item in batch for d in item["doc_ids"]}
         rest = [text for id_, text in corpus.items() if id_ not in gone]
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "index"
-            shutil.copytree(index_dir, copy)
-            with Index(off.replace(index=copy)) as index:
-                index.remove(*gone)
-                found = run(index, batch)
+        found = run(index, batch, config)
         for item, row in zip(batch, found, strict=True):
             answers = [f" {normalize(a)} " for a in item["answers"]]
             row["elsewhere"] = any(a in text for a in answers for text in rest)
@@ -175,7 +187,7 @@ def main() -> None:
 
         config = Config.load(index=args.index)
         items = load_gold("train")[: args.limit or None]
-        train(args.index, items, config.replace(abstain_below=0.0))
+        train(args.index, items, config.replace(abstain_shift=-math.inf))
         return
     items = load_gold(args.split)
     if args.limit:
@@ -183,13 +195,11 @@ def main() -> None:
     config = Config.load(index=args.index)
     if not (args.index / "manifest.json").exists():
         sys.exit(f"no index at {args.index}: run python bench/retrieval.py first")
-    threshold = config.abstain_below
-    off = config.replace(abstain_below=0.0)
-    with Index(off) as index:
+    with Index(config.replace(abstain_shift=-math.inf)) as index:  # abstention off
         index.search("pemanasan")  # load the model before timing
-        rows = run(index, items)
-    removed = gold_removed(args.index, off, items, args.removed) if args.removed else []
-    report(rows, removed, threshold)
+        rows = run(index, items, config)
+    removed = gold_removed(args.index, config, items, args.removed) if args.removed else []
+    report(rows, removed, config.abstain_shift)
     if removed:
         calibration(rows, removed)
 

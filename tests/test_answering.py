@@ -190,7 +190,7 @@ def test_quotes_from_another_article_need_a_higher_score() -> None:
     question = "Berapa penumpang kapal Yo To dari Cilacap?"
 
     def quoted(**ratios: float) -> list[str]:
-        config = make_config(Path("unused"), abstain_below=0.0, **ratios)
+        config = make_config(Path("unused"), abstain_shift=-1.0, **ratios)
         analyzer = Analyzer(config.stemmer, config.stopwords)
         result = answer(question, hits, analyzer, lambda t: (100, {}), texts.get, config)
         return [c.article_id for c in result.citations]
@@ -202,3 +202,21 @@ def test_quotes_from_another_article_need_a_higher_score() -> None:
     ]
     assert quoted(second_quote_ratio=0.0, other_article_quote_ratio=0.99) == ["yoto", "yoto"]
     assert quoted(second_quote_ratio=0.99, other_article_quote_ratio=0.99) == ["yoto"]
+
+
+def test_abstain_shift_moves_the_bar_for_every_question() -> None:
+    """`abstain_shift` (QA_ABSTAIN_SHIFT) is the user's knob on how sure an answer must be."""
+    text = "Kapal Yo To membawa 84 penumpang dari Cilacap."
+    hits = [Hit("yoto#0", "yoto", 1.0, "Kapal Yo To", text, 0, len(text))]
+    frequencies = {"kapal": 2, "penumpang": 2, "harga": 3, "beras": 3, "surabaya": 3}
+
+    def abstains(question: str, shift: float) -> bool:
+        config = make_config(Path("unused"), abstain_shift=shift)
+        analyzer = Analyzer(config.stemmer, config.stopwords)
+        df = lambda terms: (100, frequencies)  # noqa: E731
+        return answer(question, hits, analyzer, df, {"yoto": text}.get, config).abstained
+
+    assert not abstains("Berapa penumpang kapal Yo To?", 0.0)
+    assert abstains("Berapa penumpang kapal Yo To?", 2.0)
+    assert abstains("Berapa harga beras di Surabaya?", 0.0)
+    assert not abstains("Berapa harga beras di Surabaya?", -2.0)
