@@ -51,7 +51,7 @@ class Question:
     candidates: list[tuple[dict[str, float], str]]
     coverage: float
     kind: QuestionType
-    span: float = -10.0  # the best candidate's score with the current SPAN_WEIGHTS
+    span: float = answering.SPAN_FLOOR  # the best candidate's score with the current SPAN_WEIGHTS
 
 
 @dataclass
@@ -82,13 +82,13 @@ def featurize(retrieved: list[Retrieved], analyzer: Analyzer, config: Config) ->
         question, query = r.item["question"], r.query
         weights = term_weights(analyzer.terms(query), r.total, r.freqs, 1.0)
         evidence = score_sentences(question, query, r.hits, weights, analyzer, config)
+        kind = question_type(question)
         if not evidence:
-            out.append(Question(r.item["answers"], [], 0.0, question_type(question)))
+            out.append(Question(r.item["answers"], [], 0.0, kind))
             continue
         candidates = span_candidates(question, query, evidence, analyzer, config)
         features = [(c.features, c.text) for c in candidates]
-        span = max(candidates[0].score, -10.0) if candidates else -10.0
-        kind = question_type(question)
+        span = answering.best_span_score(candidates)
         out.append(Question(r.item["answers"], features, evidence[0].coverage, kind, span))
     return out
 
@@ -170,7 +170,9 @@ def _best_threshold(scored: list[tuple[float, bool]], lam: float, grid: list[flo
     return max(grid, key=lambda t: sum(1.0 if gone else -lam for c, gone in scored if c < t))
 
 
-def fit_abstention(answerable: list[Question], removed: list[Question]) -> dict:
+def fit_abstention(
+    answerable: list[Question], removed: list[Question]
+) -> dict[QuestionType, float]:
     """The span's weight in the confidence, then one threshold per question type."""
     rows = [{"coverage": q.coverage, "span": q.span} for q in answerable + removed]
     labels = [1] * len(answerable) + [0] * len(removed)

@@ -176,7 +176,7 @@ def main() -> None:
     parser.add_argument("--split", default="valid")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument(
-        "--removed", type=int, default=1000, help="gold-removed questions (default: all)"
+        "--removed", type=int, help="gold-removed questions (default: all; 0: none)"
     )
     parser.add_argument(
         "--train", action="store_true", help="fit the span scorer and abstention on train"
@@ -198,7 +198,8 @@ def main() -> None:
     with Index(config.replace(abstain_shift=-math.inf)) as index:  # abstention off
         index.search("pemanasan")  # load the model before timing
         rows = run(index, items, config)
-    removed = gold_removed(args.index, config, items, args.removed) if args.removed else []
+    count = len(items) if args.removed is None else args.removed
+    removed = gold_removed(args.index, config, items, count) if count else []
     report(rows, removed, config.abstain_shift)
     if removed:
         calibration(rows, removed)

@@ -62,7 +62,8 @@ class Config:
     # Answering (qa/answering.py): hits whose sentences are read, quotes shown at most.
     answer_hits: int = 5
     # 4 quotes, not 3: on all 2,495 FacQA train questions a gold answer is in the text for
-    # 0.862 vs 0.853 (citation precision 0.724 vs 0.745); the fewest that reach 0.86 there.
+    # 0.862 vs 0.853 (citation precision 0.724 vs 0.745; measured with the single abstention
+    # threshold then); the fewest that reach 0.86 there.
     answer_quotes: int = 4
     # Sentences searched for a short answer, and how good a further quote must be (share of
     # the best sentence's score) to be shown: from the short answer's own article, and from
