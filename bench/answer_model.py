@@ -3,22 +3,22 @@
 1. The short-answer scorer: every candidate `span_candidates` proposes from the top evidence
    sentences (exactly as `answer` does) is labelled positive when it is a gold answer
    (normalized as the benchmark does); a logistic regression over the candidate features gives
-   `SPAN_WEIGHTS`. Two-fold cross-validation on train reports the F1 / EM of the top pick.
+   the span weights. Two-fold cross-validation on train reports the F1 / EM of the top pick.
 2. Abstention: every train question (answerable) and every train question asked again, 100
    at a time, over copies of the index without their gold passages (unanswerable). A
    logistic regression over the best sentence's coverage and the best span's score gives
    their ratio (`abstain_span_weight`). Then, per question type, the threshold on the
    resulting confidence that maximizes gold-removed abstentions minus `lam` times answerable
    ones; `lam` is the smallest that keeps train false abstention within `FALSE_ABSTAIN`
-   (`ABSTAIN_BELOW`). Tried and not kept, each within +-0.03 of one shared threshold at the
+   (`abstain_below`). Tried and not kept, each within +-0.03 of one shared threshold at the
    same false abstention: sentence score, query-sentence cosine (MiniLM), MiniLM token-level
    max-similarity, a linear probe on MiniLM's embedding of "question [SEP] sentence", unseen /
    missing term shares, capitalized-name coverage, bigram share, term-order LCS, candidate
    type fit, and a gradient-boosted model over all of them (valid: 0.65 abstained at 10%
    false abstention).
 
-Run as `python bench/answering.py --train`; prints SPAN_WEIGHTS and ABSTAIN_BELOW to paste
-into qa/answering.py. Valid is never read.
+Run as `python bench/answering.py --train`; writes the answer model (qa/answering/model.json,
+or --model-out) with a new version. Valid is never read.
 """
 
 from __future__ import annotations
@@ -26,20 +26,23 @@ from __future__ import annotations
 import math
 import random
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bench.answering import without_gold
-from qa import answering
-from qa.analysis import Analyzer, QuestionType, question_type, term_weights
-from qa.answering import followup_query, score_sentences, span_candidates
+from qa.analysis import Analyzer, QuestionType
+from qa.answering.evidence import score_sentences
+from qa.answering.model import AnswerModel, linear
+from qa.answering.reader import SPAN_FLOOR, best_span_score
+from qa.answering.spans import span_candidates
 from qa.config import Config
-from qa.eval import normalize_answer as normalize
-from qa.eval import token_f1 as f1
+from qa.eval.metrics import normalize_answer as normalize
+from qa.eval.metrics import token_f1 as f1
 from qa.index import Index
+from qa.query import Query
 from qa.retrieval import Hit
 
 
@@ -51,44 +54,41 @@ class Question:
     candidates: list[tuple[dict[str, float], str]]
     coverage: float
     kind: QuestionType
-    span: float = answering.SPAN_FLOOR  # the best candidate's score with the current SPAN_WEIGHTS
+    span: float = SPAN_FLOOR  # the best candidate's score with the current model
 
 
 @dataclass
 class Retrieved:
-    """One question's retrieval, done once: hits and the document frequencies of its terms."""
+    """One question's retrieval, done once: the query (with its term weights) and its hits."""
 
     item: dict
-    query: str
+    query: Query
     hits: list[Hit]
-    total: int
-    freqs: dict[str, int]
 
 
-def retrieve(index: Index, items: list[dict], config: Config) -> list[Retrieved]:
-    analyzer = index.retriever.analyzer
+def retrieve(index: Index, items: list[dict]) -> list[Retrieved]:
     out = []
     for item in items:
-        query = followup_query(item["question"], None, analyzer, config)
-        total, freqs = index.store.document_frequencies(analyzer.terms(query))
-        out.append(Retrieved(item, query, index.search(query), total, freqs))
+        query = index.query(item["question"])
+        out.append(Retrieved(item, query, index.search(query)))
     return out
 
 
-def featurize(retrieved: list[Retrieved], analyzer: Analyzer, config: Config) -> list[Question]:
-    """Run the answerer's steps up to scoring and keep what the models are fit on."""
+def featurize(
+    retrieved: list[Retrieved], analyzer: Analyzer, model: AnswerModel, config: Config
+) -> list[Question]:
+    """Run the reader's steps up to scoring (exactly as it answers) and keep what the models
+    are fit on."""
     out = []
     for r in retrieved:
-        question, query = r.item["question"], r.query
-        weights = term_weights(analyzer.terms(query), r.total, r.freqs, 1.0)
-        evidence = score_sentences(question, query, r.hits, weights, analyzer, config)
-        kind = question_type(question)
+        evidence = score_sentences(r.query, r.hits, analyzer, config)
+        kind = r.query.kind
         if not evidence:
             out.append(Question(r.item["answers"], [], 0.0, kind))
             continue
-        candidates = span_candidates(question, query, evidence, analyzer, config)
+        candidates = span_candidates(r.query, evidence, analyzer, model, config.answer_sentences)
         features = [(c.features, c.text) for c in candidates]
-        span = answering.best_span_score(candidates)
+        span = best_span_score(candidates)
         out.append(Question(r.item["answers"], features, evidence[0].coverage, kind, span))
     return out
 
@@ -116,18 +116,21 @@ def _pick_scores(questions: list[Question], weights: dict[str, float]):
             f1s.append(0.0)
             ems.append(0.0)
             continue
-        _, text = max(q.candidates, key=lambda c: answering._linear(weights, c[0]))
+        _, text = max(q.candidates, key=lambda c: linear(weights, c[0]))
         f1s.append(max(f1(text, a) for a in q.answers))
         ems.append(float(any(normalize(text) == normalize(a) for a in q.answers)))
     return statistics.mean(f1s), statistics.mean(ems)
 
 
-def fit_spans(questions: list[Question], c: float = 1.0) -> dict[str, float]:
-    """Two-fold check on train, then the weights fit on all of train."""
+def fit_spans(
+    questions: list[Question], current: dict[str, float], c: float = 1.0
+) -> dict[str, float]:
+    """Two-fold check on train (against the `current` weights), then the weights fit on all
+    of train."""
     order = list(range(len(questions)))
     random.Random(0).shuffle(order)
     folds = [[questions[i] for i in order[::2]], [questions[i] for i in order[1::2]]]
-    for name, weights in (("current", answering.SPAN_WEIGHTS), ("refit", None)):
+    for name, weights in (("current", current), ("refit", None)):
         scores = []
         for k in (0, 1):
             w = weights
@@ -150,7 +153,7 @@ def short_answer_table(questions: list[Question], weights: dict[str, float]) -> 
     """Train F1 when no short answer is given below a score, to choose `short_answer_below`."""
     best = []
     for q in questions:
-        scored = [(answering._linear(weights, f), text) for f, text in q.candidates]
+        scored = [(linear(weights, f), text) for f, text in q.candidates]
         score, text = max(scored, default=(-math.inf, ""))
         best.append((score, max(f1(text, a) for a in q.answers) if text else 0.0))
     print("short_answer_below  F1 (train)  short answer given")
@@ -172,7 +175,7 @@ def _best_threshold(scored: list[tuple[float, bool]], lam: float, grid: list[flo
 
 def fit_abstention(
     answerable: list[Question], removed: list[Question]
-) -> dict[QuestionType, float]:
+) -> tuple[float, dict[QuestionType, float]]:
     """The span's weight in the confidence, then one threshold per question type."""
     rows = [{"coverage": q.coverage, "span": q.span} for q in answerable + removed]
     labels = [1] * len(answerable) + [0] * len(removed)
@@ -199,23 +202,25 @@ def fit_abstention(
         abstained = statistics.mean(c < table[k] for k, c, gone in scored if gone)
         print(f"  {lam:.1f}  {false:.3f}                 {abstained:.3f}")
         if false <= FALSE_ABSTAIN:
-            return table
-    return table
+            return ratio, table
+    return ratio, table
 
 
-def train(index_dir: Path, items: list[dict], config: Config) -> None:
+def train(index_dir: Path, items: list[dict], config: Config, out: Path) -> None:
+    """Fit on `items` (train questions) and write the answer model to `out`."""
     with Index(config) as index:
-        analyzer = index.retriever.analyzer
-        answerable = retrieve(index, items, config)
+        analyzer, model = index.analyzer, index.answer_model
+        answerable = retrieve(index, items)
     order = items[:]
     random.Random(0).shuffle(order)
     removed = [
-        r
-        for batch, index in without_gold(index_dir, config, order)
-        for r in retrieve(index, batch, config)
+        r for batch, index in without_gold(index_dir, config, order) for r in retrieve(index, batch)
     ]
-    questions = featurize(answerable, analyzer, config)
-    span_weights = fit_spans(questions)
-    table = fit_abstention(questions, featurize(removed, analyzer, config))
-    print("\nSPAN_WEIGHTS =", dict(sorted(span_weights.items())))
-    print("ABSTAIN_BELOW =", {kind.name: t for kind, t in table.items()})
+    questions = featurize(answerable, analyzer, model, config)
+    span_weights = fit_spans(questions, model.span_weights)
+    ratio, table = fit_abstention(questions, featurize(removed, analyzer, model, config))
+    fitted = replace(
+        model, span_weights=span_weights, abstain_span_weight=ratio, abstain_below=table
+    )
+    fitted.save(out)
+    print(f"\nwrote {out}: answer model {fitted.version} (was {model.version})")

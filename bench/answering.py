@@ -3,7 +3,7 @@
     python bench/answering.py                      # valid set over bench/results/facqa-index
     python bench/answering.py --removed 100        # gold-removed sample size (default all)
     python bench/answering.py --split train --limit 300
-    python bench/answering.py --train              # re-fit SPAN_WEIGHTS on FacQA train
+    python bench/answering.py --train              # re-fit the answer model on FacQA train
 
 Answerable: every valid question over the full FacQA index. Unanswerable: the same questions
 asked again, 100 at a time, over copies of the index with their gold passages removed; also
@@ -31,11 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.answering import abstain_below, followup_query, verify_citation  # noqa: E402
+from qa.answering.citations import verify_citation  # noqa: E402
+from qa.answering.model import MODEL_FILE  # noqa: E402
+from qa.answering.reader import abstain_below  # noqa: E402
 from qa.config import Config  # noqa: E402
-from qa.eval import normalize_answer as normalize  # noqa: E402
-from qa.eval import token_f1 as f1  # noqa: E402
+from qa.eval.metrics import normalize_answer as normalize  # noqa: E402
+from qa.eval.metrics import token_f1 as f1  # noqa: E402
 from qa.index import Index  # noqa: E402
+from qa.render import to_text  # noqa: E402
 
 FACQA = ROOT / "eval" / "facqa"
 
@@ -49,23 +52,22 @@ def run(index: Index, items: list[dict], config: Config) -> list[dict]:
     """Ask every question (the index is opened with abstention off); keep what the metrics
     need, and the threshold `config` would abstain below. Each citation is checked again
     against its chunk as read back from the store."""
-    analyzer = index.retriever.analyzer
     rows = []
     for item in items:
         started = time.perf_counter()
-        query = followup_query(item["question"], None, analyzer, index.config)
+        query = index.query(item["question"])
         hits = index.search(query)
         searched = time.perf_counter()
-        result = index.answer_hits(item["question"], hits, query=query)
+        result = index.answer_hits(query, hits)
         done = time.perf_counter()
         verified = [_verified(index, c) for c in result.citations]
         rows.append(
             {
                 "answers": item["answers"],
                 "short": result.short_answer,
-                "text": result.answer,
-                "score": result.score,
-                "below": abstain_below(item["question"], config),
+                "text": to_text(result),
+                "score": result.confidence,
+                "below": abstain_below(query, index.answer_model, config),
                 "abstained": result.abstained,
                 "citations": len(result.citations),
                 "verified": sum(verified),
@@ -86,7 +88,7 @@ def _verified(index: Index, citation) -> bool:
 
 
 def _markers_ok(result) -> bool:
-    markers = [int(m) for m in re.findall(r"\[(\d+)\]", result.answer)]
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", to_text(result))]
     first_use = list(dict.fromkeys(markers))
     return set(markers) == {c.n for c in result.citations} and first_use == sorted(first_use)
 
@@ -181,13 +183,19 @@ def main() -> None:
     parser.add_argument(
         "--train", action="store_true", help="fit the span scorer and abstention on train"
     )
+    parser.add_argument(
+        "--model-out",
+        type=Path,
+        default=MODEL_FILE,
+        help=f"where --train writes the answer model (default {MODEL_FILE.relative_to(ROOT)})",
+    )
     args = parser.parse_args()
     if args.train:
         from bench.answer_model import train
 
         config = Config.load(index=args.index)
         items = load_gold("train")[: args.limit or None]
-        train(args.index, items, config.replace(abstain_shift=-math.inf))
+        train(args.index, items, config.replace(abstain_shift=-math.inf), args.model_out)
         return
     items = load_gold(args.split)
     if args.limit:

@@ -22,10 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import analysis  # noqa: E402
-from qa.config import Config  # noqa: E402
+from qa.config import Config, RetrieverKind  # noqa: E402
 from qa.index import Index  # noqa: E402
-from qa.retrieval import Mode, Weights, fuse  # noqa: E402
-from qa.store import Filters  # noqa: E402
+from qa.retrieval import Weights, fuse  # noqa: E402
 
 FACQA = ROOT / "eval" / "facqa"
 
@@ -121,8 +120,7 @@ def main() -> None:
     if args.ingest_rounds:
         ingest_ratio(index, args.ingest_rounds)
 
-    retriever = index.retriever
-    retriever.search("pemanasan", k=10)  # warm up the model and caches
+    index.search("pemanasan", k=10)  # warm up the model and caches
 
     if args.tune:
         tune(index)
@@ -132,11 +130,11 @@ def main() -> None:
     print(f"FacQA {args.split}: {len(gold)} questions, {index.stats()['chunks']} chunks")
     columns = ["hit@1", "hit@5", "hit@10", "mrr@10", "p50 ms", "p95 ms"]
     print(f"{'retriever':<10} " + " ".join(f"{c:>7}" for c in columns))
-    for mode in Mode:
+    for kind in RetrieverKind:
         ranks, times = [], []
         for q in gold:
             started = time.perf_counter()
-            hits = retriever.search(q["question"], k=10, mode=mode)
+            hits = index.search(q["question"], k=10, retriever=kind)
             times.append((time.perf_counter() - started) * 1000)
             ranks.append(ranks_of([h.article_id for h in hits], set(q["doc_ids"])))
         m = summarize(ranks)
@@ -144,7 +142,7 @@ def main() -> None:
         p95 = times[int(0.95 * (len(times) - 1))]
         values = [m["hit@1"], m["hit@5"], m["hit@10"], m["mrr@10"]]
         print(
-            f"{mode.value:<10} "
+            f"{kind.value:<10} "
             + " ".join(f"{v:>7.3f}" for v in values)
             + f" {statistics.median(times):>7.1f} {p95:>7.1f}"
         )
@@ -158,8 +156,9 @@ def tune(index: Index) -> None:
         gold = load_gold(split)
         feats = []
         for q in gold:
-            found = retriever.candidates(q["question"], Mode.HYBRID, Filters())
-            feats.append(retriever.features(q["question"], found))
+            query = index.query(q["question"])
+            found = retriever.candidates(query, RetrieverKind.HYBRID)
+            feats.append(retriever.features(query, found))
         rowids = list({rowid for f in feats for rowid in f})
         article_of = {r: c.article_id for r, c in index.store.chunks(rowids).items()}
         data[split] = (gold, feats, article_of)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import lru_cache
 
+from qa.calendar import MONTH_NAMES, WEEKDAYS
+
 # Bump when the terms produced for the same text change: an index stores analyzed
 # terms, and one built by another version must not be queried with this one.
 ANALYZER_VERSION = 2
@@ -48,7 +50,12 @@ _LEGAL_RE = re.compile(
     r"(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_TOKEN_RE = re.compile(r"[^\W_]+")
+# Shared patterns: a term's letters and digits; a capitalized word (names); a run of digits.
+TOKEN = re.compile(r"[^\W_]+")
+NAME = re.compile(r"\b[A-Z][\w-]*")
+DIGITS = re.compile(r"\d+")
+# A word as a reader sees it: inner punctuation kept ("24/2011", "Jum'at", "1,5").
+WORD = re.compile(r"\w(?:[\w'’/.,-]*\w)?")
 
 # English function words; not "as", which in Indonesian news is AS, Amerika Serikat.
 _ENGLISH_STOPWORDS = frozenset(
@@ -140,7 +147,7 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text, in order (duplicates kept: BM25 counts them)."""
-        words = _TOKEN_RE.findall(fold_legal_references(text).lower())
+        words = TOKEN.findall(fold_legal_references(text).lower())
         return [stem(w, self.stemmer) for w in words if w not in self.stopwords]
 
     def answer_near(self, kind: QuestionType, passage: str, question: str, window: int = 3) -> bool:
@@ -150,8 +157,8 @@ class Analyzer:
         answer usually stands right next to the words the question repeats.
         """
         wanted = set(self.terms(question))
-        asked = set(_TOKEN_RE.findall(question.lower()))
-        words = _TOKEN_RE.findall(passage)
+        asked = set(TOKEN.findall(question.lower()))
+        words = TOKEN.findall(passage)
         for i, word in enumerate(words):
             lowered = word.lower()
             if lowered in self.stopwords or stem(lowered, self.stemmer) not in wanted:
@@ -178,13 +185,12 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (QuestionType.WHO, re.compile(r"\b(siapa|siapakah|who|whom)\b")),
     (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
 ]
+# A date word: an Indonesian month or weekday name, or a year.
 _MONTHS = re.compile(
-    r"\b(januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|"
-    r"desember|senin|selasa|rabu|kamis|jumat|sabtu|minggu|(19|20)\d\d)\b",
+    rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(19|20)\d\d)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d[\d.,]*")
-_NAME = re.compile(r"\b[A-Z][\w-]*")
 
 
 def question_type(question: str) -> QuestionType:
@@ -207,6 +213,6 @@ def has_answer_type(kind: QuestionType, passage: str, question: str) -> bool:
     if kind is QuestionType.HOW_MANY:
         return bool(set(_NUMBER.findall(passage)) - set(_NUMBER.findall(question)))
     if kind in (QuestionType.WHO, QuestionType.WHERE):
-        asked = set(_TOKEN_RE.findall(question.lower()))
-        return any(name.lower() not in asked for name in _NAME.findall(passage))
+        asked = set(TOKEN.findall(question.lower()))
+        return any(name.lower() not in asked for name in NAME.findall(passage))
     return False

@@ -14,17 +14,13 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from qa.config import Config
+from qa.config import AnswerMode, Config, RetrieverKind
 from qa.embedding import ModelError
-from qa.eval import add_arguments as add_eval_arguments
-from qa.store import IndexMismatchError, read_manifest
-
-SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
-
-
-def sample_files() -> list[Path]:
-    """The bundled sample corpus (its README is documentation, not an article)."""
-    return sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix in {".txt", ".jsonl"})
+from qa.eval.command import add_arguments as add_eval_arguments
+from qa.eval.command import command as evaluate
+from qa.render import to_json, to_text
+from qa.sample import sample_files
+from qa.store import Filters, IndexMismatchError, read_manifest
 
 
 def _global_flags(suppress: bool) -> argparse.ArgumentParser:
@@ -67,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("query")
     search.add_argument("--k", type=int, help="number of hits (default 10)")
-    search.add_argument("--retriever", choices=["dense", "bm25", "hybrid"])
+    search.add_argument("--retriever", choices=RetrieverKind.values())
     search.add_argument("--from", dest="date_from", help="only articles dated on/after YYYY-MM-DD")
     search.add_argument("--to", dest="date_to", help="only articles dated on/before YYYY-MM-DD")
     search.add_argument("--source", help="only articles whose source contains this text")
@@ -82,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--mode",
         dest="answer_mode",
-        choices=["extractive", "llm"],
+        choices=AnswerMode.values(),
         help="extractive (default) or llm: an OpenAI-compatible endpoint, QA_LLM_BASE_URL,"
         " QA_LLM_MODEL, QA_LLM_API_KEY (QA_ANSWER_MODE)",
     )
@@ -122,8 +118,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = _config(args)
         if args.command == "eval":  # opens or builds its own index (none for --compare)
-            from qa.eval import command as evaluate
-
             return evaluate(args, config)
         if args.command not in ("ingest", "serve") and read_manifest(config.index) is None:
             print(f"qa: no index at {config.index}; run `qa ingest` first", file=sys.stderr)
@@ -156,9 +150,8 @@ def _ingest(index, args: argparse.Namespace) -> int:
 
 
 def _search(index, args: argparse.Namespace) -> int:
-    hits = index.search(
-        args.query, k=args.k, date_from=args.date_from, date_to=args.date_to, source=args.source
-    )
+    filters = Filters(date_from=args.date_from, date_to=args.date_to, source=args.source)
+    hits = index.search(args.query, k=args.k, filters=filters)
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -175,9 +168,9 @@ def _search(index, args: argparse.Namespace) -> int:
 def _ask(index, args: argparse.Namespace) -> int:
     answer = index.ask(args.question, k=args.k)
     if args.json:
-        print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(answer), ensure_ascii=False, indent=2))
     else:
-        print(answer.answer)
+        print(to_text(answer))
     return 0
 
 
@@ -218,7 +211,7 @@ def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--mode",
         dest="answer_mode",
-        choices=["extractive", "llm"],
+        choices=AnswerMode.values(),
         help="default answer mode (QA_ANSWER_MODE); llm needs QA_LLM_BASE_URL",
     )
     serve.add_argument("--auth", help="require a login, user:password (QA_AUTH keeps it out of ps)")
@@ -232,7 +225,7 @@ def _serve_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def _serve(index, args: argparse.Namespace) -> int:
-    from qa.chat import serve
+    from qa.chat.serve import serve  # gradio loads only for the web chat
 
     web = {
         name: getattr(args, name)

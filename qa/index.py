@@ -1,7 +1,8 @@
 """The Python API: one `Index` that ingests, searches, removes and reports.
 
-It wires the one-way pipeline together: files -> articles -> chunks ->
-vectors and BM25 terms in the store -> hits. The CLI is a thin shell over it.
+It wires the one-way pipeline together: files -> articles -> chunks -> vectors and BM25
+terms in the store; question -> query -> hits -> answer with verified citations. The CLI,
+the web chat and the eval are thin shells over it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,15 @@ from typing import Any
 from tqdm import tqdm
 
 from qa.analysis import Analyzer
-from qa.answering import Answer, answer, followup_query
+from qa.answering.llm import stream_answer
+from qa.answering.model import AnswerModel, load_model
+from qa.answering.reader import read
+from qa.answers import Answer
 from qa.articles import Article, Problem, read_articles
 from qa.chunking import Chunk, Chunker
-from qa.config import Config
+from qa.config import AnswerMode, Config, RetrieverKind
 from qa.embedding import Embedder
+from qa.query import Query
 from qa.retrieval import Hit, Retriever
 from qa.store import Filters, Manifest, Store, read_manifest
 
@@ -65,6 +70,7 @@ class Index:
             }
             config = config.replace(**adopted)
         self.config = config
+        self.analyzer = Analyzer(config.stemmer, config.stopwords)  # one for ingest and queries
         self._loading = threading.Lock()  # chat threads may race to load the model first
         self._embedder: Embedder | None = None
         dim = existing.dim if existing is not None else self.embedder.dim
@@ -97,7 +103,7 @@ class Index:
             embedder = self.embedder
             with self._loading:
                 if self._retriever is None:
-                    self._retriever = Retriever(self.store, embedder, self.config)
+                    self._retriever = Retriever(self.store, embedder, self.analyzer, self.config)
         return self._retriever
 
     def close(self) -> None:
@@ -119,7 +125,6 @@ class Index:
         todo = self._changed_articles(read_articles(paths, self.config), report)
         if todo:
             chunker = Chunker(self.config, fits=self.embedder.fits)
-            analyzer = Analyzer(self.config.stemmer, self.config.stopwords)
             chunked = list(self._chunk_all(todo, chunker, report))
             total = sum(len(chunks) for _, chunks in chunked)
             batches = list(_batches(chunked, self.config.commit_chunks))
@@ -132,7 +137,7 @@ class Index:
                     vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
                     items, offset = [], 0
                     for (article, chunks), chunk_terms in zip(
-                        batch, _terms(analyzer, batch), strict=True
+                        batch, _terms(self.analyzer, batch), strict=True
                     ):
                         end = offset + len(chunks)
                         items.append((article, chunks, chunk_terms, vectors[offset:end]))
@@ -177,27 +182,47 @@ class Index:
 
     # -- queries -------------------------------------------------------------
 
+    @property
+    def answer_model(self) -> AnswerModel:
+        """The reader's learned parameters (`answer_model` setting; default: the shipped ones)."""
+        return load_model(self.config.answer_model or None)
+
+    def query(
+        self,
+        question: str,
+        history: Sequence[tuple[str, Any]] | None = None,
+        filters: Filters | None = None,
+    ) -> Query:
+        """The question analyzed once, for `search` and `answer_hits` (see `qa.query`)."""
+        return Query.build(
+            question,
+            self.analyzer,
+            self.store.document_frequencies,
+            history=history,
+            filters=filters,
+            followup_max_terms=self.config.followup_max_terms,
+            unseen_term_weight_en=self.config.unseen_term_weight_en,
+        )
+
     def search(
         self,
-        query: str,
+        query: str | Query,
         k: int | None = None,
-        retriever: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        source: str | None = None,
+        retriever: RetrieverKind | str | None = None,
+        filters: Filters | None = None,
     ) -> list[Hit]:
-        filters = Filters(date_from=date_from, date_to=date_to, source=source)
-        return self.retriever.search(query, k=k, mode=retriever, filters=filters)
+        """The best passages for a query (a string, or a `Query` with its own filters)."""
+        if isinstance(query, str):
+            query = self.query(query, filters=filters)
+        return self.retriever.search(query, k=k, retriever=retriever)
 
     def ask(
         self,
         question: str,
-        history: list[tuple[str, Any]] | None = None,
+        history: Sequence[tuple[str, Any]] | None = None,
         k: int | None = None,
-        mode: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        source: str | None = None,
+        answer_mode: AnswerMode | str | None = None,
+        filters: Filters | None = None,
     ) -> Answer:
         """Answer with verified quotes from the indexed articles, or say it is not there.
 
@@ -205,7 +230,7 @@ class Index:
         "Siapa wali kotanya?" is retrieved together with the last question's words.
         """
         final = None
-        for item in self.ask_stream(question, history, k, mode, date_from, date_to, source):
+        for item in self.ask_stream(question, history, k, answer_mode, filters):
             if isinstance(item, Answer):
                 final = item
         assert final is not None
@@ -214,44 +239,35 @@ class Index:
     def ask_stream(
         self,
         question: str,
-        history: list[tuple[str, Any]] | None = None,
+        history: Sequence[tuple[str, Any]] | None = None,
         k: int | None = None,
-        mode: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        source: str | None = None,
+        answer_mode: AnswerMode | str | None = None,
+        filters: Filters | None = None,
     ) -> Iterator[str | Answer]:
-        """`ask`, streamed: pieces of the text as they are ready, then the final `Answer`.
+        """`ask`, streamed: an LLM's text as it comes, then the final `Answer`.
 
         The final answer is what counts (an LLM's streamed draft may lose citations that
-        fail verification); the pieces only let a chat show progress.
+        fail verification); the pieces only let a chat show progress. An extractive answer
+        comes whole, as the final `Answer` alone.
         """
-        analyzer = self.retriever.analyzer
-        query = followup_query(question, history, analyzer, self.config)
-        hits = self.search(query, k=k, date_from=date_from, date_to=date_to, source=source)
-        extractive = self.answer_hits(question, hits, query=query)
-        if (mode or self.config.answer_mode) == "llm":
-            from qa.llm import stream_answer  # only users with an endpoint pay for the client
-
-            yield from stream_answer(question, hits, extractive, self.article_text, self.config)
+        query = self.query(question, history, filters)
+        hits = self.search(query, k=k)
+        extractive = self.answer_hits(query, hits)
+        if AnswerMode(answer_mode or self.config.answer_mode) is AnswerMode.LLM:
+            yield from stream_answer(
+                query, hits, extractive, self.article_text, self.analyzer, self.config
+            )
             return
-        yield from extractive.answer.splitlines(keepends=True)
         yield extractive
 
-    def answer_hits(self, question: str, hits: list[Hit], query: str | None = None) -> Answer:
+    def answer_hits(self, query: str | Query, hits: Sequence[Hit]) -> Answer:
         """The extractive answer step of `ask` alone, on hits already retrieved.
 
         Public so that `qa eval` can time retrieval and answering separately.
         """
-        return answer(
-            question,
-            hits,
-            self.retriever.analyzer,
-            self.store.document_frequencies,
-            self.article_text,
-            self.config,
-            query=query,
-        )
+        if isinstance(query, str):
+            query = self.query(query)
+        return read(query, hits, self.analyzer, self.article_text, self.answer_model, self.config)
 
     def article_text(self, article_id: str) -> str | None:
         """The stored text an article's citations are verified against (None when gone)."""

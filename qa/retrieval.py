@@ -14,18 +14,12 @@ let the hybrid beat it instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
-from qa.analysis import Analyzer, has_answer_type, question_type, term_weights
-from qa.config import Config
+from qa.analysis import Analyzer, has_answer_type
+from qa.config import Config, RetrieverKind
 from qa.embedding import Embedder
-from qa.store import Filters, Store
-
-
-class Mode(str, Enum):
-    DENSE = "dense"
-    BM25 = "bm25"
-    HYBRID = "hybrid"
+from qa.query import Query
+from qa.store import Store
 
 
 @dataclass
@@ -102,39 +96,34 @@ def fuse(features: dict[int, Features], weights: Weights) -> list[tuple[int, flo
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, config: Config):
+    def __init__(self, store: Store, embedder: Embedder, analyzer: Analyzer, config: Config):
         self.store = store
         self.embedder = embedder
+        self.analyzer = analyzer
         self.config = config
-        self.analyzer = Analyzer(stemmer=config.stemmer, stopwords=config.stopwords)
 
-    def candidates(
-        self, query: str, mode: Mode, filters: Filters, k: int | None = None
-    ) -> Candidates:
+    def candidates(self, query: Query, kind: RetrieverKind, k: int | None = None) -> Candidates:
         n = max(self.config.candidates, k or 0)
         bm25: dict[int, float] = {}
         dense: dict[int, float] = {}
-        if mode in (Mode.BM25, Mode.HYBRID):
-            bm25 = dict(self.store.lexical_search(self.analyzer.terms(query), n, filters))
-        if mode in (Mode.DENSE, Mode.HYBRID):
-            vector = self.embedder.encode_query(query)
-            dense = dict(self.store.dense_search(vector, n, filters))
+        if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
+            bm25 = dict(self.store.lexical_search(query.terms, n, query.filters))
+        if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
+            vector = self.embedder.encode_query(query.text)
+            dense = dict(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
         return Candidates(dense=dense, bm25=bm25)
 
-    def features(self, query: str, found: Candidates) -> dict[int, Features]:
+    def features(self, query: Query, found: Candidates) -> dict[int, Features]:
         """The hybrid's signals for every candidate chunk."""
         rowids = list(dict.fromkeys([*found.bm25, *found.dense]))
         if not rowids:
             return {}
-        query_terms = self.analyzer.terms(query)
-        unique = list(dict.fromkeys(query_terms))
-        total, freqs = self.store.document_frequencies(unique)
-        idf = term_weights(unique, total, freqs)
+        idf = query.idf
         idf_sum = sum(idf.values()) or 1.0
-        query_bigrams = set(zip(query_terms, query_terms[1:], strict=False))
-        kind = question_type(query)
+        query_bigrams = query.bigrams
+        kind = query.kind
         chunk_terms = self.store.terms(rowids)
         texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
         best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
@@ -147,27 +136,25 @@ class Retriever:
             features[rowid] = Features(
                 bm25=found.bm25.get(rowid, 0.0) / best_bm25,
                 dense=found.dense.get(rowid, best_dense) - best_dense,
-                coverage=sum(idf[t] for t in unique if t in present) / idf_sum,
+                coverage=sum(w for t, w in idf.items() if t in present) / idf_sum,
                 bigrams=len(query_bigrams & bigrams) / len(query_bigrams) if query_bigrams else 0.0,
-                answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query)),
-                answer_near=float(self.analyzer.answer_near(kind, texts.get(rowid, ""), query)),
+                answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query.text)),
+                answer_near=float(
+                    self.analyzer.answer_near(kind, texts.get(rowid, ""), query.text)
+                ),
             )
         return features
 
     def search(
-        self,
-        query: str,
-        k: int | None = None,
-        mode: Mode | str | None = None,
-        filters: Filters | None = None,
+        self, query: Query, k: int | None = None, retriever: RetrieverKind | str | None = None
     ) -> list[Hit]:
         """Best chunks for the query, best first."""
-        mode = Mode(mode or self.config.retriever)
+        kind = RetrieverKind(retriever or self.config.retriever)
         k = k or self.config.k
-        found = self.candidates(query, mode, filters or Filters(), k)
-        if mode is Mode.BM25:
+        found = self.candidates(query, kind, k)
+        if kind is RetrieverKind.BM25:
             ranked = sorted(found.bm25.items(), key=lambda kv: (-kv[1], kv[0]))
-        elif mode is Mode.DENSE:
+        elif kind is RetrieverKind.DENSE:
             ranked = sorted(found.dense.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
             ranked = fuse(self.features(query, found), Weights.from_config(self.config))

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.answering import Answer
+from qa.answers import Answer
 from qa.config import Config
 from qa.index import Index
+from qa.render import to_text
 from qa.store import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +145,7 @@ def config_for() -> Callable[..., Config]:
 
 
 def markers(answer: Answer) -> list[int]:
-    return [int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)]
+    return [int(m) for m in re.findall(r"\[(\d+)\]", to_text(answer))]
 
 
 def assert_checkable(index: Index, answer: Answer) -> None:
@@ -152,6 +153,6 @@ def assert_checkable(index: Index, answer: Answer) -> None:
     match, numbered by first use."""
     for c in answer.citations:
         assert index.article(c.article_id).text[c.start : c.end] == c.quote
-        assert f"“{c.quote}” [{c.n}]" in answer.answer
+        assert f"“{c.quote}” [{c.n}]" in to_text(answer)
     used = list(dict.fromkeys(markers(answer)))
     assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))

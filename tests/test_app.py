@@ -6,7 +6,6 @@ and the later ones add articles. The formatting helpers are tested without a ser
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import socket
 import threading
@@ -21,10 +20,13 @@ from conftest import SEED, SEED_ID, integrity, make_config, sample_records, writ
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AuthenticationError
 
-from qa import chat
-from qa.answering import NOT_FOUND, Answer, Citation
+from qa.answers import NOT_FOUND, Answer, Citation
 from qa.articles import Problem
+from qa.chat import app as chat
+from qa.chat import render, serve
 from qa.index import Index, IngestReport
+from qa.render import to_json, to_text
+from qa.store import Filters
 
 UU_QUESTION = "What does UU 24/2011 require?"
 DURIAN = {
@@ -82,8 +84,7 @@ def table(result) -> list[list[str]]:
 def test_ask_returns_the_qa_ask_json_with_verified_citations(app, client):
     server, index, root = app
     answer = client.predict(UU_QUESTION, api_name="/ask")
-    assert set(answer) == {f.name for f in dataclasses.fields(Answer)}
-    assert answer == dataclasses.asdict(index.ask(UU_QUESTION))  # what `qa ask --json` prints
+    assert answer == to_json(index.ask(UU_QUESTION))  # what `qa ask --json` prints
     assert not answer["abstained"]
     assert answer["citations"][0]["article_id"] == SEED_ID
     assert "24 Tahun 2011" in answer["citations"][0]["quote"]
@@ -203,7 +204,7 @@ def test_concurrent_questions_during_an_upload_all_succeed(app, client, tmp_path
 # -- the formatting helpers, without a server -------------------------------------------
 
 
-def citation(**changes) -> dict:
+def citation(**changes) -> Citation:
     base = {
         "n": 1,
         "article_id": "a1",
@@ -216,14 +217,14 @@ def citation(**changes) -> dict:
         "start": 10,
         "end": 29,
     }
-    return {**base, **changes}
+    return Citation(**{**base, **changes})
 
 
 ARTICLE = "Before it Quote <here> & now. After it."
 
 
 def test_source_card_highlights_the_quote_and_escapes_the_article():
-    card = chat.source_card(citation(), ARTICLE)
+    card = render.source_card(citation(), ARTICLE)
     assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in card
     assert "Before it " in card and " After it." in card
     assert "Judul &lt;b&gt;tebal&lt;/b&gt;" in card
@@ -232,78 +233,86 @@ def test_source_card_highlights_the_quote_and_escapes_the_article():
 
 
 def test_source_card_links_only_web_urls():
-    card = chat.source_card(citation(url="javascript:alert(1)"), ARTICLE)
+    card = render.source_card(citation(url="javascript:alert(1)"), ARTICLE)
     assert "<a " not in card and "javascript" not in card
 
 
 def test_source_card_of_a_changed_article_shows_the_verified_quote():
-    card = chat.source_card(citation(), "Another text entirely, longer than the quote offsets.")
+    card = render.source_card(citation(), "Another text entirely, longer than the quote offsets.")
     assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in card and "changed" in card
 
 
 def test_passage_is_cut_at_words_with_ellipses():
     text = "aaa bbb ccc ddd QUOTE eee fff ggg hhh"
     start = text.index("QUOTE")
-    before, quote, after = chat.passage(text, start, start + 5, context=9)
+    before, quote, after = render.passage(text, start, start + 5, context=9)
     assert (before, quote, after) == ("…ccc ddd ", "QUOTE", " eee fff…")
-    assert chat.passage(text, start, start + 5, context=100) == (text[:start], "QUOTE", text[21:])
+    assert render.passage(text, start, start + 5, context=100) == (text[:start], "QUOTE", text[21:])
 
 
 def test_answer_message_puts_the_short_answer_first_and_drops_the_source_list():
-    answer = {
-        "answer": "Badri Tamam [1]\n\n“Kata *Badri* [dia]” [1]\n\nSumber:\n[1] Judul — a1",
-        "short_answer": "Badri Tamam",
-        "abstained": False,
-        "lang": "id",
-    }
-    message = chat.format_answer(answer)
-    assert message.startswith("**Badri Tamam \\[1\\]**\n\n“Kata")
-    assert "\\*Badri\\* \\[dia\\]" in message
-    assert chat.escape_markdown("1. satu\n- dua") == "1\\. satu\n\\- dua"  # no lists
-    assert "Sumber" not in message
+    answer = Answer("Badri Tamam", False, [citation(quote="Kata *Badri* [dia]")], "id")
+    message = render.answer_markdown(answer)
+    assert message == "**Badri Tamam \\[1\\]**\n\n“Kata \\*Badri\\* \\[dia\\]” \\[1\\]"
+    assert render.escape_markdown("1. satu\n- dua") == "1\\. satu\n\\- dua"  # no lists
+    assert "Sumber" not in message and "Sumber:" in to_text(answer)
 
 
 def test_a_note_is_set_off_from_the_answer():
     note = "The LLM at http://127.0.0.1:9/v1 did not answer within 30 s; showing the extractive"
-    answer = {
-        "answer": f"Note: {note}\n\nBadri Tamam [1]\n\n“Kata Badri” [1]\n\nSources:\n[1] J — a1",
-        "short_answer": "Badri Tamam",
-        "abstained": False,
-        "lang": "en",
-        "note": note,
-    }
-    message = chat.format_answer(answer).split("\n\n")
-    assert message[0] == f"_Note: {chat.escape_markdown(note)}_"
+    answer = Answer("Badri Tamam", False, [citation(quote="Kata Badri")], "en", notes=[note])
+    message = render.answer_markdown(answer).split("\n\n")
+    assert message[0] == f"_Note: {render.escape_markdown(note)}_"
     assert message[1:] == ["**Badri Tamam \\[1\\]**", "“Kata Badri” \\[1\\]"]
 
 
+def test_an_llm_answer_shows_its_text_and_then_what_was_removed():
+    removed = "Removed what the cited passages do not support: 1 statement."
+    answer = Answer(
+        "Badri said so.",
+        False,
+        [citation(quote="Kata Badri")],
+        "en",
+        mode="llm",
+        generated="Badri said *so* [1].",
+        notes=[removed],
+    )
+    message = render.answer_markdown(answer).split("\n\n")
+    assert message == [
+        "Badri said \\*so\\* \\[1\\].",  # not bold: the whole text is the answer
+        "“Kata Badri” \\[1\\]",
+        f"_Note: {removed}_",
+    ]
+
+
 def test_abstention_is_shown_as_such():
-    answer = {"answer": "Tidak ditemukan di artikel yang tersedia.", "abstained": True}
-    message = chat.format_answer({**answer, "short_answer": None, "lang": "id"})
-    assert "Tidak ditemukan" in message and "Coba kata lain" in message
-    assert chat.sources_html({**answer, "citations": []}, lambda _: None) == chat.SOURCES_NONE
+    answer = Answer.not_found("id")
+    message = render.answer_markdown(answer)
+    assert message.startswith("🔎 **Tidak ditemukan") and "Coba kata lain" in message
+    assert render.sources_html(answer, lambda _: None) == render.SOURCES_NONE
 
 
 def test_file_result_names_added_unchanged_and_failed():
-    assert chat.file_result("a.jsonl", IngestReport(added=["x", "y"], chunks=5)) == [
+    assert render.file_result("a.jsonl", IngestReport(added=["x", "y"], chunks=5)) == [
         "a.jsonl",
         "added",
         "2 added; 5 chunks",
     ]
-    assert chat.file_result("a.jsonl", IngestReport(unchanged=["x"]))[1] == "unchanged"
+    assert render.file_result("a.jsonl", IngestReport(unchanged=["x"]))[1] == "unchanged"
     failed = IngestReport(problems=[Problem("/tmp/x/b.json", "empty file")])
-    assert chat.file_result("b.json", failed) == ["b.json", "failed", "empty file"]
+    assert render.file_result("b.json", failed) == ["b.json", "failed", "empty file"]
 
 
 def test_empty_index_is_first_filled_from_the_sample_corpus(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("qa.cli.sample_files", lambda: [SEED])  # the real one takes 30-90 s
+    monkeypatch.setattr(serve, "sample_files", lambda: [SEED])  # the real one takes 30-90 s
+    monkeypatch.setattr(serve, "sample_article_count", lambda: 1)
     unfinished = tmp_path / "index" / ".sample-unfinished"
     with Index(make_config(tmp_path / "index")) as index:
-        chat.ensure_index(index)
+        serve.ensure_index(index)
         assert index.stats()["articles"] == 1 and not unfinished.exists()
-        chat.ensure_index(index)  # built: nothing to do
+        serve.ensure_index(index)  # built: nothing to do
         unfinished.touch()  # as a start interrupted while building leaves it
-        chat.ensure_index(index)  # finished on the next start
+        serve.ensure_index(index)  # finished on the next start
         assert not unfinished.exists()
     assert capsys.readouterr().err.count("indexing the bundled sample corpus") == 2
 
@@ -314,7 +323,7 @@ def test_a_port_in_use_is_refused_before_any_work():
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ValueError, match=f"cannot listen on 127.0.0.1:{port}"):
-            chat.check_port("127.0.0.1", port)
+            serve.check_port("127.0.0.1", port)
 
 
 def test_feedback_lines_stay_whole_when_written_at_once(tmp_path):
@@ -330,8 +339,8 @@ def test_feedback_lines_stay_whole_when_written_at_once(tmp_path):
 
 
 def test_auth_setting_is_checked():
-    assert chat.auth_pairs("alice:wonder:land, bob:x") == [("alice", "wonder:land"), ("bob", "x")]
-    assert chat.auth_pairs("") is None
+    assert serve.auth_pairs("alice:wonder:land, bob:x") == [("alice", "wonder:land"), ("bob", "x")]
+    assert serve.auth_pairs("") is None
     with pytest.raises(ValueError, match="user:password"):
         make_config(Path("index"), auth="alice")
 
@@ -348,7 +357,7 @@ class FakeIndex:
         result = self.results.pop(0)
         if isinstance(result, Exception):
             raise result
-        yield from result.answer.splitlines(keepends=True)
+        yield from ["Badri ", "[1]"]  # as an LLM's text streams
         yield result
 
     def article_text(self, article_id):
@@ -356,13 +365,7 @@ class FakeIndex:
 
 
 def test_chat_handler_streams_drafts_then_the_answer_and_keeps_turns_aligned(tmp_path):
-    cited = Answer(
-        "Badri [1]\n\n“Quote <here> & now.” [1]\n\nSumber:\n[1] Judul — a1",
-        "Badri",
-        False,
-        [Citation(**citation())],
-        "id",
-    )
+    cited = Answer("Badri", False, [citation()], "id")
     index = FakeIndex(cited, RuntimeError("disk full"))
     app = chat.ChatApp(index, make_config(tmp_path / "index", feedback=str(tmp_path / "fb.jsonl")))
     updates = list(app.respond("Siapa?", [], [], 5, "extractive", "2019", "", "antara"))
@@ -374,14 +377,12 @@ def test_chat_handler_streams_drafts_then_the_answer_and_keeps_turns_aligned(tmp
     assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in sources
     assert index.calls[0][2] == {
         "k": 5,
-        "mode": "extractive",
-        "date_from": "2019",
-        "date_to": None,
-        "source": "antara",
+        "answer_mode": "extractive",
+        "filters": Filters("2019", None, "antara"),
     }
 
     failed = list(app.respond("Kapan?", messages, turns, 5, "extractive", "", "", ""))[-1]
-    assert index.calls[1][1] == [("Siapa?", cited.answer)]  # the follow-up sees the conversation
+    assert index.calls[1][1] == [("Siapa?", cited)]  # the follow-up sees the conversation
     assert failed[0][-1]["content"] == "⚠️ Error: disk full"
     assert len(failed[2]) == 2  # the failed question keeps questions and answers aligned
 

@@ -1,6 +1,6 @@
 """Crash safety: `qa ingest` killed with SIGKILL, and a lost or damaged FAISS file.
 
-The store's promise (qa/store.py): every write is one SQLite transaction, so a
+The store's promise (qa/store/): every write is one SQLite transaction, so a
 process killed at any moment leaves the last committed state; the FAISS file
 is only a cache of the stored vectors and is rebuilt from them when it is
 missing, stale or unreadable.

@@ -3,36 +3,36 @@ over the shared index (the CLI end to end is in test_eval_cli.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
 import pytest
 
-from qa.eval import (
+from qa.eval.command import check_bounds, parse_bounds
+from qa.eval.gold import GoldError, GoldItem, load_gold
+from qa.eval.metrics import (
+    DEPTH,
     METRIC_KEYS,
-    GoldError,
-    GoldItem,
     abstention_scores,
     best_f1,
-    check_bounds,
     citation_correct,
-    citation_verified,
     contains_answer,
-    evaluate,
     exact_match,
     first_rank_distribution,
     hit_at_k,
-    load_gold,
     ndcg_at_k,
     normalize_answer,
-    parse_bounds,
     percentile,
     recall_at_k,
     reciprocal_rank,
     retrieval_scores,
-    summarize,
     token_f1,
 )
+from qa.eval.report import compare, markdown, print_console
+from qa.eval.runner import evaluate
+from qa.eval.summary import aggregate, summarize
+from qa.render import to_text
 
 INV_LOG2_3 = 1 / math.log2(3)  # the discount at rank 2: 0.6309...
 
@@ -207,19 +207,6 @@ def test_citation_correct_by_article_or_by_quote():
     assert not citation_correct("a2", "apa saja", [], [])  # unanswerable: nothing is correct
 
 
-def test_citation_verified_against_the_stored_chunk():
-    chunk, chunk_start = "Halo dunia. Badri Tamam berkata.", 100
-    quote = "Badri Tamam berkata."
-    start = chunk_start + chunk.index(quote)
-    assert citation_verified(quote, start, start + len(quote), chunk, chunk_start)
-    assert not citation_verified(quote, start + 1, start + 1 + len(quote), chunk, chunk_start)
-    assert not citation_verified("Badri Tamam bilang.", start, start + 19, chunk, chunk_start)
-    assert not citation_verified(quote, start, start + len(quote) + 1, chunk, chunk_start)
-    assert not citation_verified(quote, start, start + len(quote), None, chunk_start)
-    assert not citation_verified("   ", start, start + 3, chunk, chunk_start)
-    assert not citation_verified(quote, 50, 50 + len(quote), chunk, chunk_start)  # before it
-
-
 def _row(unanswerable=False, abstained=False, citations=(), **scores) -> dict:
     """A per-question row as `evaluate_question` makes it, with neutral scores."""
     keys = ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10", "recall@10", "em", "f1", "contains")
@@ -379,6 +366,56 @@ def test_floors_and_ceilings():
     ]
 
 
+# -- reports ---------------------------------------------------------------------------
+
+MODEL = "span-2026-11-30"
+
+
+def _result(**settings) -> dict:
+    """A saved run of two questions, as `--json` writes it, with these settings."""
+    rows = [
+        _row(em=1.0, f1=1.0, contains=1.0, hit_curve=[1.0] * DEPTH, **{"hit@10": 1.0}),
+        _row(unanswerable=True, hit_curve=None),
+    ]
+    for n, row in enumerate(rows, 1):
+        row.update(id=f"q{n}", question="Siapa?", type="who", answers=[], doc_ids=[])
+        row.update(retrieved=[], short_answer="Badri", answer="Badri [1]")
+    settings = {"gold": ["g.jsonl"], "retriever": "hybrid", "k": 10, **settings}
+    return {**aggregate(rows), "settings": settings}
+
+
+def test_reports_show_the_answer_model_only_when_the_run_names_it():
+    summary = "g.jsonl: 2 questions (1 answerable, 1 unanswerable); retriever hybrid, k 10"
+    tables = []
+    for settings, shown in (({}, ""), ({"answer_model": MODEL}, f", answer model {MODEL}")):
+        console = io.StringIO()
+        print_console(_result(**settings), console)
+        first, *rest = console.getvalue().splitlines()
+        assert first == summary + shown
+        tables.append(rest)
+        assert f"\n{summary}{shown}.\n" in markdown(_result(**settings))
+    assert tables[0] == tables[1]  # the model changes the summary line only
+    assert "answer model" not in markdown(_result())
+
+
+def test_compare_shows_the_answer_models_when_either_run_names_one(tmp_path):
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    a.write_text(json.dumps(_result()), encoding="utf-8")
+    b.write_text(json.dumps(_result(answer_model=MODEL)), encoding="utf-8")
+    c.write_text(json.dumps(_result(answer_model="span-2026-12-07")), encoding="utf-8")
+    for first, second, line in (
+        (a, a, None),
+        (a, b, f"answer model: A –, B {MODEL}"),
+        (b, c, f"answer model: A {MODEL}, B span-2026-12-07"),
+    ):
+        out = io.StringIO()
+        assert compare(first, second, out) == 0
+        models = [
+            x for x in out.getvalue().splitlines() if "answer model" in x or "answer_model" in x
+        ]
+        assert models == ([line] if line else [])
+
+
 # -- a run over a real index -------------------------------------------------------------
 
 
@@ -392,7 +429,7 @@ def test_evaluate_times_the_same_answer_as_ask(shared):
     result = evaluate(shared.index, gold)
     first = result["questions"][0]
     asked = shared.index.ask(gold[0].question)
-    assert first["answer"] == asked.answer and first["short_answer"] == asked.short_answer
+    assert first["answer"] == to_text(asked) and first["short_answer"] == asked.short_answer
     assert first["hit@10"] == 1 and first["retrieved"][0]["rank"] == 1
     assert first["retrieve_ms"] > 0 and first["answer_ms"] > 0
     for cited in first["citations"]:

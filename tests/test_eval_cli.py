@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import ROOT, SEED, SEED_ID, qa_env, run_qa, sample_records, write_jsonl
 
-from qa.eval import METRIC_KEYS
+from qa.answering.model import load_model
+from qa.eval.metrics import METRIC_KEYS
 
 RECORDS = sample_records([0, 8, 95])  # ganjil-genap (UU 22/2009), KPK, tax amnesty
 GOLD = [
@@ -95,6 +96,9 @@ def test_eval_prints_a_table_and_writes_the_json(runs):
     assert result["questions"][2]["type"] == "legal"
     assert result["questions"][3]["type"] == "unanswerable"
     assert result["settings"]["retriever"] == "hybrid"
+    version = load_model().version  # which answer model produced the run
+    assert result["settings"]["answer_model"] == version
+    assert f"answer model {version}" in first.stdout
 
 
 def test_eval_writes_a_markdown_report_and_plots(runs):
@@ -127,6 +131,8 @@ def test_compare_prints_the_deltas(runs):
     assert lines["mrr@10"][1:] == [f"{a['mrr@10']:.3f}", f"{b['mrr@10']:.3f}", f"{delta:+.3f}"]
     assert lines["n"][3] == "+0"
     assert "note: retriever differs: A 'hybrid', B 'bm25'" in done.stdout
+    version = load_model().version
+    assert f"answer model: A {version}, B {version}" in done.stdout
 
 
 def test_the_script_form_runs_the_same_command(runs):

@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, SEED_ID
 
 from qa.articles import Article, read_articles
-from qa.cli import sample_files
 from qa.config import Config
-from qa.eval import load_gold
+from qa.eval.gold import load_gold
+from qa.sample import sample_files
 
 NEWS = ROOT / "eval" / "news" / "gold.jsonl"
 FACQA = ROOT / "eval" / "facqa"

@@ -22,7 +22,7 @@ from qa.articles import Problem
 from qa.config import DEFAULT_MODEL
 from qa.embedding import resolve_model
 from qa.index import Index
-from qa.store import MANIFEST_NAME, IndexMismatchError
+from qa.store import MANIFEST_NAME, Filters, IndexMismatchError
 
 MODES = ("bm25", "dense", "hybrid")
 
@@ -209,21 +209,23 @@ def test_date_filter_keeps_only_articles_in_the_range(shared, mode):
     query = "KPK tersangka korupsi pemerintah"
     unfiltered = shared.index.search(query, retriever=mode, k=50)
     assert any(not RANGE[0] <= h.date <= RANGE[1] for h in unfiltered)  # the filter has work
-    hits = shared.index.search(query, retriever=mode, k=50, date_from=RANGE[0], date_to=RANGE[1])
+    hits = shared.index.search(query, retriever=mode, k=50, filters=Filters(*RANGE))
     assert hits
     assert all(RANGE[0] <= h.date <= RANGE[1] for h in hits), [h.date for h in hits]
     # Inclusive at both ends: 2016-09-01 is the first day of the range.
     assert "2016-09-01" in {h.date for h in hits}
-    only_from = shared.index.search(query, retriever=mode, k=50, date_from="2017-01-01")
+    only_from = shared.index.search(query, retriever=mode, k=50, filters=Filters("2017-01-01"))
     assert only_from and all(h.date >= "2017-01-01" for h in only_from)
-    only_to = shared.index.search(query, retriever=mode, k=50, date_to="2016-08-31")
+    only_to = shared.index.search(
+        query, retriever=mode, k=50, filters=Filters(date_to="2016-08-31")
+    )
     assert only_to and all(h.date <= "2016-08-31" for h in only_to)
 
 
 @pytest.mark.parametrize("mode", FILTERED_MODES)
 def test_one_day_range_finds_that_days_article(shared, mode):
     hits = shared.index.search(
-        "BP Jamsostek", retriever=mode, date_from="2019-12-05", date_to="2019-12-05"
+        "BP Jamsostek", retriever=mode, filters=Filters("2019-12-05", "2019-12-05")
     )
     assert hits and set(ids(hits)) == {SEED_ID}
 
@@ -233,12 +235,16 @@ def test_source_filter_is_a_case_insensitive_substring(shared, mode):
     query = "KPK tersangka korupsi pemerintah"
     unfiltered = shared.index.search(query, retriever=mode, k=50)
     assert any("cnn" not in h.source.lower() for h in unfiltered)
-    hits = shared.index.search(query, retriever=mode, k=50, source="cnn")
+    hits = shared.index.search(query, retriever=mode, k=50, filters=Filters(source="cnn"))
     assert hits and all("cnn" in h.source.lower() for h in hits)
-    antara = shared.index.search("Bandarlampung", retriever=mode, k=50, source="Antara")
+    antara = shared.index.search(
+        "Bandarlampung", retriever=mode, k=50, filters=Filters(source="Antara")
+    )
     assert SEED_ID in ids(antara)  # "ANTARA" as well as "ANTARA News"
     assert all("antara" in h.source.lower() for h in antara)
-    both = shared.index.search(query, retriever=mode, k=50, source="antara", date_from="2017-01-01")
+    both = shared.index.search(
+        query, retriever=mode, k=50, filters=Filters("2017-01-01", source="antara")
+    )
     assert both and all("antara" in h.source.lower() and h.date >= "2017-01-01" for h in both)
 
 
@@ -254,7 +260,8 @@ def test_source_filter_is_a_case_insensitive_substring(shared, mode):
     ],
 )
 def test_impossible_filter_gives_no_hits(shared, mode, filters):
-    assert shared.index.search("pemerintah Indonesia", retriever=mode, **filters) == []
+    filters = Filters(**filters)
+    assert shared.index.search("pemerintah Indonesia", retriever=mode, filters=filters) == []
 
 
 # ---------------------------------------------------------------- settings of an existing index

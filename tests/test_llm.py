@@ -32,9 +32,10 @@ from conftest import (
     write_jsonl,
 )
 
-from qa.answering import NOT_FOUND, Answer
+from qa.answering.llm import stream_answer
+from qa.answers import NOT_FOUND, Answer
 from qa.index import Index
-from qa.llm import stream_answer
+from qa.render import to_text
 
 LINES = (0, 7, 8, 23, 288, 290)
 QUESTION = "What does UU 24/2011 require?"
@@ -214,14 +215,16 @@ def index(tmp_path_factory: pytest.TempPathFactory, fake: FakeLLM) -> Iterator[I
 def ask(index: Index, question: str = QUESTION, **changes) -> tuple[list[str], Answer]:
     """(streamed pieces, final answer); `changes` override the index's LLM settings."""
     if changes:
-        hits = index.search(question)
-        extractive = index.ask(question, mode="extractive")
+        query = index.query(question)
+        hits = index.search(query)
+        extractive = index.ask(question, answer_mode="extractive")
         items = list(
             stream_answer(
-                question,
+                query,
                 hits,
                 extractive,
                 lambda article_id: index.article(article_id).text,
+                index.analyzer,
                 index.config.replace(**changes),
             )
         )
@@ -263,15 +266,15 @@ def test_a_well_cited_answer_streams_then_is_verified_with_sources(
     scripted = well_cited(fake.requests[0]["body"]).pieces
     assert [p for _, p in pieces] == scripted  # the model's text, as it came
     assert done - pieces[0][0] >= 0.4  # the first piece was yielded before the stream ended
-    assert final.mode == "llm" and final.note is None and not final.abstained
+    assert final.mode == "llm" and final.notes == [] and not final.abstained
     assert final.lang == "en"
     assert [c.n for c in final.citations] == [1, 2]
     assert OBLIGATION in final.citations[0].quote and SANCTION in final.citations[1].quote
     assert {c.article_id for c in final.citations} == {SEED_ID}
-    assert final.answer.startswith(f'UU 24/2011 requires that "{OBLIGATION}" [1].')
-    assert "Sources:" in final.answer
+    assert to_text(final).startswith(f'UU 24/2011 requires that "{OBLIGATION}" [1].')
+    assert "Sources:" in to_text(final)
     assert_checkable(index, final)
-    assert index.ask(QUESTION).answer == final.answer  # `ask` returns the same final answer
+    assert index.ask(QUESTION) == final  # `ask` returns the same final answer
 
 
 def test_a_non_streaming_endpoint_gives_the_same_answer(index: Index, fake: FakeLLM) -> None:
@@ -300,12 +303,12 @@ def test_unsupported_citations_and_claims_are_removed(index: Index, fake: FakeLL
     assert answer.mode == "llm" and not answer.abstained
     assert [c.n for c in answer.citations] == [1]
     assert OBLIGATION in answer.citations[0].quote
-    assert "[9]" not in answer.answer
-    assert "Banjir" not in answer.answer and "pajak" not in answer.answer
-    assert answer.note == (
+    assert "[9]" not in to_text(answer)
+    assert "Banjir" not in to_text(answer) and "pajak" not in to_text(answer)
+    assert answer.notes == [
         "Removed what the cited passages do not support: 2 statements and 1 citation."
-    )
-    assert answer.answer.endswith(f"Note: {answer.note}")
+    ]
+    assert to_text(answer).endswith(f"Note: {answer.notes[0]}")
     assert_checkable(index, answer)
 
 
@@ -326,7 +329,7 @@ def test_renumbers_by_first_use_and_merges_repeated_quotes(index: Index, fake: F
     assert answer.lang == "id" and answer.mode == "llm"
     assert SANCTION in answer.citations[0].quote and OBLIGATION in answer.citations[1].quote
     assert markers(answer)[:3] == [1, 2, 2]  # the third claim's quote is the second's
-    assert "Sumber:" in answer.answer
+    assert "Sumber:" in to_text(answer)
     assert_checkable(index, answer)
 
 
@@ -334,10 +337,10 @@ def test_renumbers_by_first_use_and_merges_repeated_quotes(index: Index, fake: F
 
 
 def assert_fallback(index: Index, answer: Answer, question: str, note: str) -> None:
-    extractive = index.ask(question, mode="extractive")
-    assert answer.mode == "extractive" and note in answer.note
+    extractive = index.ask(question, answer_mode="extractive")
+    assert answer.mode == "extractive" and len(answer.notes) == 1 and note in answer.notes[0]
     label = "Note:" if extractive.lang == "en" else "Catatan:"
-    assert answer.answer == f"{label} {answer.note}\n\n{extractive.answer}"
+    assert to_text(answer) == f"{label} {answer.notes[0]}\n\n{to_text(extractive)}"
     assert answer.citations == extractive.citations and answer.citations
     assert OBLIGATION in answer.citations[0].quote
     assert_checkable(index, answer)
@@ -381,7 +384,7 @@ def test_a_server_slower_than_the_timeout_falls_back(
     assert time.monotonic() - started < 2.5 * TIMEOUT + 1  # gave up at the timeout
     assert pieces == ([] if where == "before the reply" else ["UU 24/2011 requires that "])
     assert_fallback(index, answer, QUESTION, f"did not answer within {TIMEOUT:g} s")
-    assert fake.url in answer.note
+    assert fake.url in answer.notes[0]
 
 
 def test_a_refused_connection_falls_back(index: Index) -> None:
@@ -458,7 +461,7 @@ def test_the_models_not_found_abstains_in_the_questions_language(
     fake.script = lambda body: Reply([reply[:10], reply[10:]])
     _, answer = ask(index, question)
     assert answer.abstained and answer.mode == "llm" and answer.lang == lang
-    assert answer.answer == NOT_FOUND[lang]
+    assert to_text(answer) == NOT_FOUND[lang]
     assert answer.citations == [] and answer.short_answer is None
     system = fake.requests[0]["body"]["messages"][0]["content"]
     assert NOT_FOUND[lang] in system

@@ -16,22 +16,14 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from qa.analysis import Analyzer
-from qa.answering import (
-    NOT_FOUND,
-    Answer,
-    Citation,
-    abstain,
-    cite,
-    detect_language,
-    render,
-    verify_citation,
-)
+from qa.analysis import DIGITS, NAME, TOKEN, Analyzer
+from qa.answering.citations import cite, verify_citation
+from qa.answers import NOT_FOUND, Answer, Citation
 from qa.chunking import split_sentences
-from qa.config import Config
+from qa.config import AnswerMode, Config
+from qa.query import Query
 from qa.retrieval import Hit
 
-NOTE_LABEL = {"en": "Note:", "id": "Catatan:"}
 _FALLBACK = {"en": "showing the extractive answer.", "id": "ditampilkan jawaban ekstraktif."}
 _NOTES = {
     "config": {
@@ -89,9 +81,6 @@ else: {not_found}"""
 _MARKERS = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”“]+)[”“]|„([^“”]+)[“”]|«([^»]+)»")
-_DIGITS = re.compile(r"\d+")
-_WORD = re.compile(r"[^\W_]+")
-_CAPITALIZED = re.compile(r"\b[A-Z][\w-]*")
 
 
 class _Failure(Exception):
@@ -104,10 +93,11 @@ class _Failure(Exception):
 
 
 def stream_answer(
-    question: str,
+    query: Query,
     hits: Sequence[Hit],
     extractive: Answer,
     article_text: Callable[[str], str | None],
+    analyzer: Analyzer,
     config: Config,
 ) -> Iterator[str | Answer]:
     """The LLM's text as it streams, then exactly one final `Answer`.
@@ -116,7 +106,7 @@ def stream_answer(
     may differ from the streamed draft (markers renumbered, unsupported claims gone), or
     be the extractive answer with a note when the LLM gave nothing usable.
     """
-    lang = detect_language(question)
+    lang = query.lang
     missing = [
         name
         for name, value in (
@@ -134,7 +124,7 @@ def stream_answer(
         return
     pieces: list[str] = []
     try:
-        with contextlib.closing(complete(question, passages, lang, config)) as stream:
+        with contextlib.closing(complete(query.question, passages, lang, config)) as stream:
             for piece in stream:
                 pieces.append(piece)
                 yield piece
@@ -142,7 +132,8 @@ def stream_answer(
         details = {"url": config.llm_base_url, "timeout": config.llm_timeout, **failure.details}
         yield fallback(extractive, note(failure.kind, lang, **details))
         return
-    yield verify(question, "".join(pieces), passages, extractive, article_text, config)
+    checker = _Checker(passages, article_text, analyzer, config.llm_min_support)
+    yield verify(lang, "".join(pieces), checker, extractive)
 
 
 def note(kind: str, lang: str, **details: object) -> str:
@@ -152,9 +143,10 @@ def note(kind: str, lang: str, **details: object) -> str:
 
 
 def fallback(extractive: Answer, why: str) -> Answer:
-    """The extractive answer, with the reason the LLM's was not used shown on top."""
-    text = f"{NOTE_LABEL[extractive.lang]} {why}\n\n{extractive.answer}"
-    return dataclasses.replace(extractive, answer=text, mode="extractive", note=why)
+    """The extractive answer, with the reason the LLM's was not used as a note."""
+    return dataclasses.replace(
+        extractive, mode=AnswerMode.EXTRACTIVE, notes=[*extractive.notes, why]
+    )
 
 
 # -- the request ----------------------------------------------------------------------
@@ -222,14 +214,7 @@ def complete(question: str, passages: Sequence[Hit], lang: str, config: Config) 
 # -- verification ---------------------------------------------------------------------
 
 
-def verify(
-    question: str,
-    draft: str,
-    passages: Sequence[Hit],
-    extractive: Answer,
-    article_text: Callable[[str], str | None],
-    config: Config,
-) -> Answer:
+def verify(lang: str, draft: str, checker: _Checker, extractive: Answer) -> Answer:
     """The final answer from the model's draft: only claims with a verified citation.
 
     A claim's citation is kept when passage n has a sentence supporting it (see `_supports`)
@@ -237,13 +222,12 @@ def verify(
     with no citation is dropped (an unsupported claim is not shown as if it were sourced).
     Kept markers are renumbered by first use, one number per distinct quote.
     """
-    lang = detect_language(question)
     plain = " ".join(_MARKERS.sub(" ", draft).split()).lower()
     if not plain:
         return fallback(extractive, note("empty", lang))
     if any(plain.startswith(s.lower().rstrip(".")) for s in NOT_FOUND.values()):
-        return dataclasses.replace(abstain(lang, extractive.score), mode="llm")
-    checker = _Checker(passages, article_text, config)
+        not_found = Answer.not_found(lang, extractive.confidence)
+        return dataclasses.replace(not_found, mode=AnswerMode.LLM)
     lines: dict[int, list[str]] = {}
     numbers: dict[tuple[str, int, int], Citation] = {}
     dropped_claims = dropped_markers = 0
@@ -267,7 +251,7 @@ def verify(
             kept += bool(markers)
             rebuilt.append(text.rstrip() + (" " + "".join(markers) if markers else ""))
         if not kept:
-            dropped_claims += bool(_WORD.search(whole))
+            dropped_claims += bool(TOKEN.search(whole))
             continue
         dropped_markers += failed
         lines.setdefault(line_no, []).append(("".join(rebuilt) + tail).strip())
@@ -276,19 +260,15 @@ def verify(
         return fallback(extractive, note("unverified", lang))
     body = "\n".join(" ".join(sentences) for _, sentences in sorted(lines.items()))
     removed = _removed(lang, dropped_claims, dropped_markers)
-    why = note("removed", lang, what=removed) if removed else None
-    text = body + "\n\n" + render(None, citations, lang)
-    if why:
-        text = f"{text}\n\n{NOTE_LABEL[lang]} {why}"
     return Answer(
-        answer=text,
         short_answer=" ".join(_MARKERS.sub("", body).split()),
         abstained=False,
         citations=citations,
         lang=lang,
-        score=extractive.score,
-        mode="llm",
-        note=why,
+        confidence=extractive.confidence,
+        mode=AnswerMode.LLM,
+        generated=body,
+        notes=[note("removed", lang, what=removed)] if removed else [],
     )
 
 
@@ -335,12 +315,16 @@ class _Checker:
     """Finds, in a cited passage, the quote that supports a claim, verified verbatim."""
 
     def __init__(
-        self, passages: Sequence[Hit], article_text: Callable[[str], str | None], config: Config
+        self,
+        passages: Sequence[Hit],
+        article_text: Callable[[str], str | None],
+        analyzer: Analyzer,
+        min_support: float,
     ):
         self.passages = passages
         self.article_text = article_text
-        self.config = config
-        self.analyzer = Analyzer(config.stemmer, config.stopwords)
+        self.analyzer = analyzer
+        self.min_support = min_support
         self._texts: dict[str, str | None] = {}
 
     def support(self, k: int, claim: str) -> Citation | None:
@@ -376,12 +360,12 @@ class _Checker:
         counting double, at least `llm_min_support`. Cross-language claims need the quotes:
         the prompt asks for them.
         """
-        if not set(_DIGITS.findall(claim)) <= set(_DIGITS.findall(quote)):
+        if not set(DIGITS.findall(claim)) <= set(DIGITS.findall(quote)):
             return None
         terms = set(self.analyzer.terms(claim))
         anchors = {t for t in terms if any(ch.isdigit() for ch in t)}
-        for m in _CAPITALIZED.finditer(claim):
-            if _WORD.search(claim[: m.start()]):  # a sentence's first word is no name
+        for m in NAME.finditer(claim):
+            if TOKEN.search(claim[: m.start()]):  # a sentence's first word is no name
                 anchors.update(self.analyzer.terms(m.group()))
         present = set(self.analyzer.terms(quote))
         total = sum(2 if t in anchors else 1 for t in terms)
@@ -390,4 +374,4 @@ class _Checker:
         phrases = [p.strip(" .,;:!?") for p in phrases if len(p.split()) >= 2]
         if phrases:
             return share if all(p in _normal(quote) for p in phrases) else None
-        return share if terms and share >= self.config.llm_min_support else None
+        return share if terms and share >= self.min_support else None

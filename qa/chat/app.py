@@ -1,23 +1,18 @@
 """The web chat: one shared `Index` behind a Gradio app (chat, articles, settings, feedback, API).
 
-`serve()` is what `python app.py` and `qa serve` run: it fills an empty index from the bundled
-sample corpus first (progress in the terminal), loads the model, then serves. The formatting
-helpers at the top are plain functions of an answer dict (`dataclasses.asdict(Answer)`), so
-they are tested without a server. Thread safety lives in the store (see qa/store.py): asks
-run in parallel threads, an upload embeds while they read the last committed state.
+The handlers turn events into `Index` calls and render the answers with `qa.chat.render`.
+Thread safety lives in the store: asks run in parallel threads, an upload embeds while they
+read the last committed state.
 """
 
-import dataclasses
-import html
+from __future__ import annotations
+
 import json
 import os
 import re
-import socket
-import sys
 import threading
-import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,9 +21,21 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no teleme
 
 import gradio as gr  # noqa: E402
 
-from qa.answering import SOURCES_HEADING, Answer  # noqa: E402
-from qa.config import Config  # noqa: E402
-from qa.index import Index, IngestReport  # noqa: E402
+from qa.answers import Answer  # noqa: E402
+from qa.chat.render import (  # noqa: E402
+    SOURCES_EMPTY,
+    answer_markdown,
+    draft_markdown,
+    escape_markdown,
+    file_result,
+    source_choices,
+    sources_html,
+    stats_markdown,
+)
+from qa.config import AnswerMode, Config  # noqa: E402
+from qa.index import Index  # noqa: E402
+from qa.render import to_json, to_text  # noqa: E402
+from qa.store import Filters  # noqa: E402
 
 EXAMPLES = [
     "What does UU 24/2011 require?",
@@ -37,19 +44,7 @@ EXAMPLES = [
     "Kapan BP Jamsostek bersinergi dengan UMKM di Bandarlampung?",
 ]
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv"]
-NOT_FOUND_HINT = {
-    "id": "Coba kata lain, tambah konteks, atau longgarkan filter tanggal/sumber.",
-    "en": "Try other words, add context, or loosen the date/source filters.",
-}
-SOURCES_EMPTY = "<p class='qa-empty'>The sources of an answer appear here, quote highlighted.</p>"
-SOURCES_NONE = (
-    "<p class='qa-empty'>No passage answers this well enough, so nothing is quoted. "
-    "Tidak ada kutipan: tidak ditemukan di artikel.</p>"
-)
-PASSAGE_CONTEXT = 300  # characters of article text shown around a quote, at most
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-_MD_LIST = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])", re.MULTILINE)
 
 CSS = """
 #sources .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
@@ -61,149 +56,6 @@ CSS = """
 #sources mark { background: #ffe58a; color: #111; padding: 0 2px; border-radius: 2px; }
 #sources .qa-empty { color: var(--body-text-color-subdued); }
 """
-
-
-# -- formatting: answer dicts -> chat markdown and source-panel HTML ------------------------
-
-
-def escape_markdown(text: str) -> str:
-    """Article text shown as literal text: no stray emphasis, headings, lists or HTML."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LIST.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] else f"{m[4]}\\{m[5]}", text)
-
-
-def strip_sources(text: str) -> str:
-    """The answer text without its "Sources:" block: the sources panel shows it, linked."""
-    headings = {h + "\n" for h in SOURCES_HEADING.values()}
-    blocks = text.split("\n\n")
-    kept = [b for b in blocks if not any(b.startswith(h) for h in headings)]
-    return "\n\n".join(kept).strip()
-
-
-def format_answer(answer: dict) -> str:
-    """The chat message: short answer first (bold), then the quotes with their [n] markers;
-    an abstention says so plainly, and a note (why the LLM's answer was not used) is set off."""
-    note, short = answer.get("note"), answer.get("short_answer")
-    parts: list[str] = []
-    for block in strip_sources(answer["answer"]).split("\n\n"):
-        text = escape_markdown(block.strip())
-        if not text:
-            continue
-        if note and note in block:
-            parts.append(f"_{text}_")
-        elif answer["abstained"]:
-            parts.append(f"🔎 **{text}**")
-        elif short and block.startswith(short) and not any(p.startswith("**") for p in parts):
-            first, _, rest = text.partition("\n")
-            parts.append(f"**{first}**" + (f"\n{rest}" if rest else ""))
-        else:
-            parts.append(text)
-    if answer["abstained"]:
-        parts.append(escape_markdown(NOT_FOUND_HINT[answer.get("lang") or "id"]))
-    return "\n\n".join(parts)
-
-
-def format_draft(text: str) -> str:
-    """A streamed, unfinished answer (replaced by `format_answer` once verified)."""
-    return escape_markdown(strip_sources(text)) + " ▍"
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links: an uploaded article's url must not become a javascript: link."""
-    if url and re.match(r"^https?://", url.strip(), re.IGNORECASE):
-        return url.strip()
-    return None
-
-
-def passage(text: str, start: int, end: int, context: int = PASSAGE_CONTEXT) -> tuple[str, ...]:
-    """(before, quote, after): the quote with up to `context` characters of the article
-    on each side, cut at whitespace, with "…" where the article goes on."""
-    lo = max(0, start - context)
-    if lo > 0:
-        space = re.search(r"\s", text[lo:start])
-        lo = lo + space.end() if space else start
-    hi = min(len(text), end + context)
-    if hi < len(text):
-        spaces = [m.start() for m in re.finditer(r"\s", text[end:hi])]
-        hi = end + spaces[-1] if spaces else end
-    before = ("…" if lo > 0 else "") + text[lo:start]
-    after = text[end:hi] + ("…" if hi < len(text) else "")
-    return before, text[start:end], after
-
-
-def source_card(citation: dict, article_text: str | None) -> str:
-    """One [n]: title (linked when there is a url), date, source, and the passage with the
-    quote in <mark>. Everything from the articles is HTML-escaped."""
-    c = citation
-    e = html.escape
-    title = e(c.get("title") or c["article_id"])
-    url = safe_url(c.get("url"))
-    if url:
-        title = f'<a href="{e(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    meta = " · ".join(e(x) for x in (c.get("date"), c.get("source")) if x)
-    meta += f"{' · ' if meta else ''}<code>{e(c['article_id'])}</code>"
-    start, end, quote = c["start"], c["end"], c["quote"]
-    if article_text is not None and article_text[start:end] == quote:
-        before, marked, after = passage(article_text, start, end)
-        body = f"{e(before)}<mark>{e(marked)}</mark>{e(after)}"
-    else:  # the article changed since the answer: show the quote as it was verified
-        body = f"<mark>{e(quote)}</mark> <em>(the article has changed since)</em>"
-    return (
-        f'<section class="qa-source" id="source-{c["n"]}" data-n="{c["n"]}">'
-        f'<div class="qa-title"><span class="qa-n">[{c["n"]}]</span> {title}</div>'
-        f'<div class="qa-meta">{meta}</div>'
-        f'<p class="qa-passage">{body}</p></section>'
-    )
-
-
-def sources_html(answer: dict | None, article_text: Callable[[str], str | None]) -> str:
-    if answer is None:
-        return SOURCES_EMPTY
-    if answer["abstained"] or not answer["citations"]:
-        return SOURCES_NONE
-    texts: dict[str, str | None] = {}
-    cards = []
-    for c in answer["citations"]:
-        if c["article_id"] not in texts:
-            texts[c["article_id"]] = article_text(c["article_id"])
-        cards.append(source_card(c, texts[c["article_id"]]))
-    return "\n".join(cards)
-
-
-def stats_markdown(stats: dict) -> str:
-    updated = stats.get("updated_at") or "never"
-    updated = updated.replace("T", " ").replace("+00:00", " UTC")
-    model = stats["manifest"]["model"]
-    return (
-        f"**{stats['articles']:,}** articles · **{stats['chunks']:,}** chunks · "
-        f"model `{model}` · last update {updated}"
-    )
-
-
-def source_choices(stats: dict) -> list[tuple[str, str]]:
-    """Filter choices: every source with its article count; matching is by substring."""
-    return [("All sources", "")] + [
-        (f"{name} ({count})", name) for name, count in stats["sources"].items() if name != "?"
-    ]
-
-
-def file_result(name: str, report: IngestReport) -> list[str]:
-    """[file, result, details] for the upload table: added / updated / unchanged / failed."""
-    counts = [
-        (len(report.added), "added"),
-        (len(report.updated), "updated"),
-        (len(report.unchanged), "unchanged"),
-    ]
-    done = [f"{n} {word}" for n, word in counts if n]
-    reasons = [f"line {p.line}: {p.message}" if p.line else p.message for p in report.problems]
-    if not done:
-        return [name, "failed", "; ".join(reasons) or "no articles in this file"]
-    result = next(word for n, word in counts if n)
-    details = ", ".join(done) + (f"; {report.chunks} chunks" if report.chunks else "")
-    if reasons:
-        result += f" ({len(reasons)} failed)"
-        details += "; failed: " + "; ".join(reasons)
-    return [name, result, details]
 
 
 def check_date(value: str | None, label: str) -> str | None:
@@ -267,22 +119,22 @@ class ChatApp:
             return
         settings = {
             "k": int(k) if k else None,
-            "mode": mode or None,
+            "answer_mode": mode or None,
             "date_from": check_date(date_from, "From"),
             "date_to": check_date(date_to, "To"),
             "source": (source or "").strip() or None,
         }
         chat = [*chat, {"role": "user", "content": question}]
         yield chat, gr.skip(), turns, ""
-        history = [(t["question"], t["answer"]["answer"]) for t in turns if t["answer"]]
+        history = [(t["question"], t["answer"]) for t in turns if t["answer"]]
         draft, final = "", None
         try:
-            for piece in self.index.ask_stream(question, history, **settings):
+            for piece in self.index.ask_stream(question, history, **_ask_arguments(settings)):
                 if isinstance(piece, Answer):
                     final = piece
                     continue
                 draft += piece
-                drafted = [*chat, {"role": "assistant", "content": format_draft(draft)}]
+                drafted = [*chat, {"role": "assistant", "content": draft_markdown(draft)}]
                 yield drafted, gr.skip(), turns, ""
         except Exception as exc:  # shown in the chat; the traceback goes to the server log
             traceback.print_exc()
@@ -290,10 +142,9 @@ class ChatApp:
             turns = [*turns, {"question": question, "answer": None, "settings": settings}]
             yield [*chat, {"role": "assistant", "content": error}], gr.skip(), turns, ""
             return
-        record = dataclasses.asdict(final)
-        turns = [*turns, {"question": question, "answer": record, "settings": settings}]
-        chat = [*chat, {"role": "assistant", "content": format_answer(record)}]
-        yield chat, sources_html(record, self.index.article_text), turns, ""
+        turns = [*turns, {"question": question, "answer": final, "settings": settings}]
+        chat = [*chat, {"role": "assistant", "content": answer_markdown(final)}]
+        yield chat, sources_html(final, self.index.article_text), turns, ""
 
     def select(self, turns: list[dict], event: gr.SelectData) -> str:
         """Clicking an earlier answer shows its sources again."""
@@ -305,18 +156,14 @@ class ChatApp:
         if turn is None or turn["answer"] is None:
             return
         rating = {True: "up", False: "down"}.get(event.liked, str(event.liked))
-        answer = turn["answer"]
+        answer = to_json(turn["answer"])
         self.feedback.add(
             {
                 "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "rating": rating,
                 "question": turn["question"],
                 "history": [t["question"] for t in turns[: turns.index(turn)]],
-                "answer": answer["answer"],
-                "short_answer": answer["short_answer"],
-                "abstained": answer["abstained"],
-                "citations": answer["citations"],
-                "lang": answer.get("lang"),
+                **{key: answer[key] for key in _FEEDBACK_KEYS},
                 "settings": turn["settings"],
             }
         )
@@ -362,28 +209,42 @@ class ChatApp:
         short_answer, abstained, citations, ...)."""
         if not (question or "").strip():
             raise gr.Error("empty question")
-        answer = self.index.ask(
-            question.strip(),
-            k=k or None,
-            mode=mode or None,
-            date_from=check_date(date_from, "date_from"),
-            date_to=check_date(date_to, "date_to"),
-            source=source or None,
-        )
-        return dataclasses.asdict(answer)
+        settings = {
+            "k": k or None,
+            "answer_mode": mode or None,
+            "date_from": check_date(date_from, "date_from"),
+            "date_to": check_date(date_to, "date_to"),
+            "source": source or None,
+        }
+        return to_json(self.index.ask(question.strip(), **_ask_arguments(settings)))
 
     def api_ask_stream(self, question: str, k: int | None = None) -> Iterator[dict]:
         """Answer one question, streamed: {"answer": text so far, "done": false} while it is
-        written, then the `/ask` object with "done": true."""
+        written, then the `/ask` object with "done": true. An LLM's answer streams as the model
+        writes it; an extractive answer is ready at once, and is sent line by line."""
         if not (question or "").strip():
             raise gr.Error("empty question")
         draft = ""
         for piece in self.index.ask_stream(question.strip(), k=k or None):
-            if isinstance(piece, Answer):
-                yield {**dataclasses.asdict(piece), "done": True}
-            else:
+            if not isinstance(piece, Answer):
                 draft += piece
                 yield {"answer": draft, "done": False}
+                continue
+            if not draft and piece.mode == AnswerMode.EXTRACTIVE:
+                for line in to_text(piece).splitlines(keepends=True):
+                    draft += line
+                    yield {"answer": draft, "done": False}
+            yield {**to_json(piece), "done": True}
+
+
+_FEEDBACK_KEYS = ("answer", "short_answer", "abstained", "citations", "lang")
+
+
+def _ask_arguments(settings: dict[str, Any]) -> dict[str, Any]:
+    """A turn's settings (plain values, kept with the turn and its feedback) as `ask` takes
+    them."""
+    filters = Filters(settings["date_from"], settings["date_to"], settings["source"])
+    return {"k": settings["k"], "answer_mode": settings["answer_mode"], "filters": filters}
 
 
 def _turn_of(turns: list[dict], message_index: Any) -> dict | None:
@@ -439,7 +300,7 @@ def build(index: Index, config: Config) -> gr.Blocks:
                 with gr.Accordion("Settings and filters (this session)", open=False):
                     k = gr.Slider(1, 30, value=config.k, step=1, label="Passages to read (top-k)")
                     mode = gr.Radio(
-                        ["extractive", "llm"],
+                        AnswerMode.values(),
                         value=config.answer_mode,
                         label="Answer mode",
                         info=f"LLM: {config.llm_model or '?'} at {config.llm_base_url}",
@@ -505,84 +366,3 @@ def build(index: Index, config: Config) -> gr.Blocks:
         gr.api(app.api_ask, api_name="ask", **ask_limit)
         gr.api(app.api_ask_stream, api_name="ask_stream", **ask_limit)
     return demo
-
-
-# -- startup --------------------------------------------------------------------------------
-
-
-def ensure_index(index: Index) -> None:
-    """An empty index is first filled from the bundled sample corpus, with progress; a build
-    that was interrupted is finished on the next start (unchanged articles are skipped)."""
-    unfinished = Path(index.config.index) / ".sample-unfinished"
-    if index.stats()["articles"] and not unfinished.exists():
-        return
-    from qa.cli import sample_files
-
-    files = sample_files()
-    print(
-        f"qa serve: indexing the bundled sample corpus into {index.config.index} "
-        f"({len(files)} files, 401 articles; about 30-90 s on 2 cores) ...",
-        file=sys.stderr,
-        flush=True,
-    )
-    unfinished.touch()
-    report = index.ingest(files, progress=True)
-    unfinished.unlink()
-    print(f"qa serve: {report.summary()}", file=sys.stderr, flush=True)
-
-
-def check_port(host: str, port: int) -> None:
-    """Fail at once, not after building an index, when another program has the port."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError as exc:
-            raise ValueError(
-                f"cannot listen on {host}:{port} ({exc.strerror}); another qa serve? "
-                "Choose another port with --port or QA_PORT."
-            ) from None
-
-
-def warm_up(index: Index) -> None:
-    """Load the model and the analyzers now, so that the first question is fast."""
-    index.ask(EXAMPLES[0])
-
-
-def auth_pairs(auth: str) -> list[tuple[str, str]] | None:
-    pairs = [tuple(p.split(":", 1)) for p in auth.split(",") if p.strip()]
-    return [(u.strip(), pw) for u, pw in pairs] or None
-
-
-def serve(index: Index, config: Config, started: float | None = None) -> None:
-    """Serve until interrupted (Ctrl-C)."""
-    started = time.perf_counter() if started is None else started
-    check_port(config.host, config.port)
-    ensure_index(index)
-    warm_up(index)
-    demo = build(index, config)
-    demo.queue(default_concurrency_limit=config.concurrency)
-    _, url, _ = demo.launch(
-        server_name=config.host,
-        server_port=config.port,
-        auth=auth_pairs(config.auth),
-        max_file_size=int(config.max_upload_mb * 1024 * 1024),
-        share=config.share,
-        ssr_mode=False,
-        quiet=True,
-        prevent_thread_lock=True,
-        footer_links=["api"],
-        css=CSS,
-    )
-    stats = index.stats()
-    shown = url if url.startswith("http") else f"http://{config.host}:{config.port}/"
-    print(
-        f"qa serve: ready in {time.perf_counter() - started:.1f} s at {shown} "
-        f"({stats['articles']:,} articles, {stats['chunks']:,} chunks); Ctrl-C stops",
-        file=sys.stderr,
-        flush=True,
-    )
-    try:
-        demo.block_thread()
-    finally:
-        demo.close()

@@ -1,6 +1,6 @@
 """Eval reports: the console table, the Markdown report with PNG plots, and comparisons.
 
-Everything here reads the result dict that `qa.eval.evaluate` returns (and `--json`
+Everything here reads the result dict that `qa.eval.runner.evaluate` returns (and `--json`
 writes), so a saved run can be reported or compared later without re-running it.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from qa.eval import DEPTH, METRIC_KEYS
+from qa.eval.metrics import DEPTH, METRIC_KEYS
 
 # Console / Markdown sections: (title, metric keys).
 SECTIONS = [
@@ -38,13 +38,16 @@ def _summary_line(result: dict) -> str:
     s, rows = result.get("settings", {}), result["questions"]
     unanswerable = sum(r["unanswerable"] for r in rows)
     gold = ", ".join(Path(g).name for g in s.get("gold", [])) or "gold"
+    model = f", answer model {s['answer_model']}" if s.get("answer_model") else ""
     return (
         f"{gold}: {len(rows)} questions ({len(rows) - unanswerable} answerable, "
         f"{unanswerable} unanswerable); retriever {s.get('retriever', '?')}, k {s.get('k', '?')}"
+        f"{model}"
     )
 
 
-def print_console(result: dict, out=None) -> None:
+def print_console(result: dict, out: TextIO | None = None) -> None:
+    """The summary line, the metrics by section, stage latency and the per-type table."""
     out = out or sys.stdout
     metrics, latency = result["metrics"], result["latency_ms"]
     print(_summary_line(result), file=out)
@@ -72,7 +75,8 @@ def write_report(result: dict, folder: Path) -> list[Path]:
     return [path, *plots]
 
 
-def markdown(result: dict, plots: list[str] = ()) -> str:
+def markdown(result: dict, plots: Sequence[str] = ()) -> str:
+    """report.md: summary, settings, metric tables, plot links and the questions it missed."""
     metrics, settings, rows = result["metrics"], result.get("settings", {}), result["questions"]
     lines = ["# Evaluation report", "", _summary_line(result) + ".", ""]
     lines += [f"- {k}: `{v}`" for k, v in settings.items()]
@@ -104,11 +108,13 @@ def markdown(result: dict, plots: list[str] = ()) -> str:
 
 
 def _cell(text: Any, limit: int = 90) -> str:
+    """One table cell: on one line, pipes escaped, cut to `limit` characters."""
     text = " ".join(str(text).split()).replace("|", "\\|")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _mistakes(rows: list[dict], limit: int = 30) -> list[str]:
+    """Tables of the questions worth reading first, `limit` rows each."""
     answerable = [r for r in rows if not r["unanswerable"]]
     missed = [r for r in answerable if r["hit@10"] is not None and r["hit@10"] < 1]
     wrong = [r for r in answerable if not r["abstained"] and r["f1"] is not None and r["f1"] < 0.5]
@@ -160,21 +166,30 @@ def _mistakes(rows: list[dict], limit: int = 30) -> list[str]:
 
 
 def _plots(result: dict, folder: Path) -> Iterator[Path]:
+    """hit_at_k.png (when any question is answerable), latency.png and by_type.png."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
 
-    curve = result["hit_curve"]
-    if any(v is not None for v in curve):
-        fig, ax = plt.subplots(figsize=(5, 3.5))
-        ks = list(range(1, DEPTH + 1))
-        ax.plot(ks, [v if v is not None else float("nan") for v in curve], marker="o")
-        ax.set(xlabel="k", ylabel="hit@k", title="Gold article in the top k", ylim=(0, 1.02))
-        ax.set_xticks(ks)
-        ax.grid(alpha=0.3)
-        yield _save(fig, folder / "hit_at_k.png", plt)
+    if any(v is not None for v in result["hit_curve"]):
+        yield _save(_hit_plot(plt, result["hit_curve"]), folder / "hit_at_k.png", plt)
+    yield _save(_latency_plot(plt, result), folder / "latency.png", plt)
+    yield _save(_type_plot(plt, result["by_type"]), folder / "by_type.png", plt)
 
+
+def _hit_plot(plt: Any, curve: list[float | None]) -> Any:
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ks = list(range(1, DEPTH + 1))
+    ax.plot(ks, [v if v is not None else float("nan") for v in curve], marker="o")
+    ax.set(xlabel="k", ylabel="hit@k", title="Gold article in the top k", ylim=(0, 1.02))
+    ax.set_xticks(ks)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _latency_plot(plt: Any, result: dict) -> Any:
+    """Per-stage histograms with the p50 and p95 the tables report."""
     rows = result["questions"]
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.3))
     for ax, stage, color in zip(axes, ("retrieve", "answer"), ("C0", "C1"), strict=True):
@@ -186,14 +201,17 @@ def _plots(result: dict, folder: Path) -> Iterator[Path]:
         ax.set(xlabel="ms per question", ylabel="questions", title=stage)
         ax.legend(fontsize=8)
     fig.suptitle("Latency by stage")
-    yield _save(fig, folder / "latency.png", plt)
+    return fig
 
-    kinds = list(result["by_type"])
+
+def _type_plot(plt: Any, by_type: dict[str, dict]) -> Any:
+    """Grouped bars per question type; undefined scores are drawn as 0."""
+    kinds = list(by_type)
     columns = ["hit@5", "f1", "contains", "abstained"]
     fig, ax = plt.subplots(figsize=(max(5, 1.2 * len(kinds) + 2), 3.5))
     width = 0.8 / len(columns)
     for i, column in enumerate(columns):
-        values = [result["by_type"][k][column] for k in kinds]
+        values = [by_type[k][column] for k in kinds]
         ax.bar(
             [x + i * width for x in range(len(kinds))],
             [v if v is not None else 0 for v in values],
@@ -201,15 +219,15 @@ def _plots(result: dict, folder: Path) -> Iterator[Path]:
             label=column,
         )
     ax.set_xticks([x + width * (len(columns) - 1) / 2 for x in range(len(kinds))])
-    labels = [f"{k}\n(n={result['by_type'][k]['n']})" for k in kinds]
+    labels = [f"{k}\n(n={by_type[k]['n']})" for k in kinds]
     ax.set_xticklabels(labels, fontsize=8)
     ax.set(ylim=(0, 1.22), title="Scores by question type")
     ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.legend(fontsize=7, ncol=len(columns), loc="upper center")
-    yield _save(fig, folder / "by_type.png", plt)
+    return fig
 
 
-def _save(fig, path: Path, plt) -> Path:
+def _save(fig: Any, path: Path, plt: Any) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -220,6 +238,7 @@ def _save(fig, path: Path, plt) -> Path:
 
 
 def load_result(path: Path) -> dict:
+    """A saved `--json` result; ValueError when it is not one."""
     try:
         result = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -229,30 +248,44 @@ def load_result(path: Path) -> dict:
     return result
 
 
-def compare(a_path: Path, b_path: Path, out=None) -> int:
+def compare(a_path: Path, b_path: Path, out: TextIO | None = None) -> int:
     """Print each metric of A and B and the change B - A; notes when the runs differ."""
     out = out or sys.stdout
     a, b = load_result(a_path), load_result(b_path)
     print(f"{'metric':<20}{'A':>10}{'B':>10}{'B - A':>10}", file=out)
     for key in METRIC_KEYS:
-        va, vb = a["metrics"].get(key), b["metrics"].get(key)
-        if va is None or vb is None:
-            delta = "–"
-        elif key == "n":
-            delta = f"{vb - va:+d}"
-        else:
-            delta = f"{vb - va:+.1f}" if key.endswith("_ms") else f"{vb - va:+.3f}"
-        print(f"{key:<20}{fmt(va, key):>10}{fmt(vb, key):>10}{delta:>10}", file=out)
+        print(_compare_row(key, a["metrics"].get(key), b["metrics"].get(key)), file=out)
+    for line in _compare_notes(a, b):
+        print(line, file=out)
+    return 0
+
+
+def _compare_row(key: str, va: Any, vb: Any) -> str:
+    if va is None or vb is None:
+        delta = "–"
+    elif key == "n":
+        delta = f"{vb - va:+d}"
+    else:
+        delta = f"{vb - va:+.1f}" if key.endswith("_ms") else f"{vb - va:+.3f}"
+    return f"{key:<20}{fmt(va, key):>10}{fmt(vb, key):>10}{delta:>10}"
+
+
+def _compare_notes(a: dict, b: dict) -> list[str]:
+    """The answer models, the settings that differ (but the date), different questions."""
     sa, sb = a.get("settings", {}), b.get("settings", {})
-    for key in sorted((set(sa) | set(sb)) - {"date"}):
+    lines = []
+    if sa.get("answer_model") or sb.get("answer_model"):
+        lines.append(
+            f"answer model: A {sa.get('answer_model') or '–'}, B {sb.get('answer_model') or '–'}"
+        )
+    for key in sorted((set(sa) | set(sb)) - {"date", "answer_model"}):
         if sa.get(key) != sb.get(key):
-            print(f"note: {key} differs: A {sa.get(key)!r}, B {sb.get(key)!r}", file=out)
+            lines.append(f"note: {key} differs: A {sa.get(key)!r}, B {sb.get(key)!r}")
     ids_a = {q["id"] for q in a.get("questions", [])}
     ids_b = {q["id"] for q in b.get("questions", [])}
     if ids_a != ids_b:
-        print(
+        lines.append(
             f"note: the runs asked different questions ({len(ids_a - ids_b)} only in A,"
-            f" {len(ids_b - ids_a)} only in B)",
-            file=out,
+            f" {len(ids_b - ids_a)} only in B)"
         )
-    return 0
+    return lines

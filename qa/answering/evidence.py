@@ -1,0 +1,76 @@
+"""Evidence: the sentences of the retrieved chunks, scored by how well they answer the question.
+
+A sentence's score is the weighted share of the question's terms it holds (terms in the
+sentences around it count at `sentence_context`), plus the share of question bigrams, whether
+it holds the kind of thing asked for, and its hit's rank. The best sentences are where short
+answers are looked for and what is quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.analysis import Analyzer, has_answer_type
+from qa.chunking import split_sentences
+from qa.config import Config
+from qa.query import Query
+from qa.retrieval import Hit
+
+
+@dataclass
+class Evidence:
+    """A candidate sentence inside a hit's chunk (offsets relative to the chunk text)."""
+
+    hit: Hit
+    start: int
+    end: int
+    score: float
+    coverage: float  # weighted share of the question's terms in and around the sentence
+    hit_rank: int = 0  # the hit's place in the retrieved list
+
+    @property
+    def text(self) -> str:
+        return self.hit.text[self.start : self.end]
+
+
+def score_sentences(
+    query: Query, hits: Sequence[Hit], analyzer: Analyzer, config: Config
+) -> list[Evidence]:
+    """Every sentence of the first `answer_hits` hits, best evidence first.
+
+    A question's words in the neighbouring sentences count at `sentence_context`: "Kapal
+    tersebut masih berada di dermaga ..." answers "Di manakah kapal Yo To berada?" because the
+    sentence before names the ship.
+    """
+    weights = query.weights
+    total = sum(weights.values()) or 1.0
+    bigrams = query.bigrams
+    found: list[Evidence] = []
+    seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences
+    for rank, hit in enumerate(hits[: config.answer_hits]):
+        spans = split_sentences(hit.text)
+        term_sets = [set(analyzer.terms(hit.text[start:end])) for start, end in spans]
+        for k, (start, end) in enumerate(spans):
+            key = (hit.article_id, hit.start + start)
+            if key in seen:
+                continue
+            seen.add(key)
+            text = hit.text[start:end]
+            terms = analyzer.terms(text)
+            present = term_sets[k]
+            around = set().union(*term_sets[max(k - 1, 0) : k + 2]) - present
+            coverage = (
+                sum(w for t, w in weights.items() if t in present)
+                + config.sentence_context * sum(w for t, w in weights.items() if t in around)
+            ) / total
+            shared = set(zip(terms, terms[1:], strict=False))
+            score = (
+                coverage
+                + config.sentence_bigrams * (len(bigrams & shared) / len(bigrams) if bigrams else 0)
+                + config.sentence_answer_type * has_answer_type(query.kind, text, query.question)
+                + config.sentence_rank / (rank + 1)
+            )
+            found.append(Evidence(hit, start, end, score, coverage, rank))
+    found.sort(key=lambda e: -e.score)
+    return found

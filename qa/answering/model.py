@@ -1,0 +1,97 @@
+"""The reader's learned parameters, as a versioned data file (`model.json` beside this module).
+
+Two things are learned on FacQA train by `python bench/answering.py --train`, which writes the
+file: the short-answer scorer (logistic-regression weights over the features of each candidate
+span, see `qa.answering.spans`) and abstention (how much the best span's score adds to the
+evidence's coverage, and the confidence each question type needs). The version is a hash of
+the content, so an eval report can say which model produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qa.analysis import QuestionType
+
+MODEL_FILE = Path(__file__).with_name("model.json")
+FORMAT = 1  # bump when the file's layout changes
+
+
+class ModelFileError(ValueError):
+    """The answer model file is missing, unreadable or of another format."""
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    span_weights: dict[str, float]
+    abstain_span_weight: float
+    abstain_below: dict[QuestionType, float]
+    trained_on: str = ""
+    trained_by: str = ""
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256(json.dumps(self._content(), sort_keys=True).encode())
+        return "facqa-" + digest.hexdigest()[:8]
+
+    def span_score(self, features: dict[str, float]) -> float:
+        """Log-odds that a candidate with these features is the gold answer."""
+        return linear(self.span_weights, features)
+
+    def _content(self) -> dict:
+        return {
+            "format": FORMAT,
+            "trained_on": self.trained_on,
+            "trained_by": self.trained_by,
+            "span_weights": dict(sorted(self.span_weights.items())),
+            "abstain_span_weight": self.abstain_span_weight,
+            "abstain_below": {k.value: v for k, v in self.abstain_below.items()},
+        }
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        data = {"version": self.version, **self._content()}
+        Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def linear(weights: dict[str, float], features: dict[str, float]) -> float:
+    """A logistic regression's log-odds: bias plus the weighted features."""
+    return weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in features.items())
+
+
+def load_model(path: str | Path | None = None) -> AnswerModel:
+    """The model in `path` (default: the one shipped in the package), read once per path."""
+    return _load(str(Path(path) if path else MODEL_FILE))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> AnswerModel:
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"answer model {path}: cannot read it ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelFileError(f"answer model {path}: not an answer model of format {FORMAT}")
+    try:
+        model = AnswerModel(
+            span_weights={str(k): float(v) for k, v in data["span_weights"].items()},
+            abstain_span_weight=float(data["abstain_span_weight"]),
+            abstain_below={QuestionType(k): float(v) for k, v in data["abstain_below"].items()},
+            trained_on=str(data.get("trained_on", "")),
+            trained_by=str(data.get("trained_by", "")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelFileError(f"answer model {path}: bad or missing field ({exc})") from None
+    missing = set(QuestionType) - set(model.abstain_below)
+    if missing:
+        names = ", ".join(sorted(k.value for k in missing))
+        raise ModelFileError(f"answer model {path}: no abstain_below for {names}")
+    if data.get("version") not in (None, model.version):
+        raise ModelFileError(
+            f"answer model {path}: its content does not match its version "
+            f"{data.get('version')!r} (edited by hand? write it with the training script)"
+        )
+    return model

@@ -1,0 +1,102 @@
+"""The extractive reader: retrieved hits -> a short answer with verbatim, verified quotes.
+
+With no neural model it runs in milliseconds on CPU, and every word a reader sees can be
+checked against the article. The best chunks are cut into scored sentences (`evidence`); a
+short answer is picked from the best of them by the learned span scorer (`spans`, `model`); its
+sentence and the next best become quotes, each verified against its chunk and article
+(`citations`). When the evidence is too weak for the question's type, the answer says plainly
+that it was not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from qa.analysis import Analyzer
+from qa.answering.citations import cite, verify_citation
+from qa.answering.evidence import Evidence, score_sentences
+from qa.answering.model import AnswerModel
+from qa.answering.spans import Candidate, span_candidates
+from qa.answers import Answer, Citation
+from qa.config import Config
+from qa.query import Query
+from qa.retrieval import Hit
+
+SPAN_FLOOR = -10.0  # a question with no candidate at all scores as the worst candidate
+
+
+def best_span_score(candidates: Sequence[Candidate]) -> float:
+    """The best short-answer candidate's log-odds, floored: what abstention reads of the spans."""
+    return max(candidates[0].score, SPAN_FLOOR) if candidates else SPAN_FLOOR
+
+
+def evidence_confidence(
+    best: Evidence, candidates: Sequence[Candidate], model: AnswerModel
+) -> float:
+    """What abstention compares: the best sentence's coverage, nudged by the best span's score
+    (their ratio is learned: `abstain_span_weight`)."""
+    return best.coverage + model.abstain_span_weight * best_span_score(candidates)
+
+
+def abstain_below(query: Query, model: AnswerModel, config: Config) -> float:
+    """The confidence this question's evidence needs: its type's threshold, moved by config."""
+    return model.abstain_below[query.kind] + config.abstain_shift
+
+
+def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:
+    """How close to the best sentence's score a further quote must come."""
+    if e.hit.article_id == chosen.hit.article_id:
+        return config.second_quote_ratio
+    return max(config.second_quote_ratio, config.other_article_quote_ratio)
+
+
+def read(
+    query: Query,
+    hits: Sequence[Hit],
+    analyzer: Analyzer,
+    article_text: Callable[[str], str | None],
+    model: AnswerModel,
+    config: Config,
+) -> Answer:
+    """Answer from retrieved hits, or abstain when the best evidence is too weak.
+
+    `article_text` comes from the store, passed in so that this step stays storage-agnostic.
+    """
+    evidence = score_sentences(query, hits, analyzer, config)
+    if not evidence:
+        return Answer.not_found(query.lang)
+    candidates = span_candidates(query, evidence, analyzer, model, config.answer_sentences)
+    best = evidence[0]
+    confidence = evidence_confidence(best, candidates, model)
+    if confidence < abstain_below(query, model, config):
+        return Answer.not_found(query.lang, confidence)
+    chosen = candidates[0].evidence if candidates else best
+    likely = candidates and candidates[0].score >= config.short_answer_below
+    short = candidates[0].text if likely else None  # else the quotes answer alone
+    quotes = [chosen] + [
+        e
+        for e in evidence[: config.answer_quotes + 1]
+        if e is not chosen and e.score >= quote_ratio(e, chosen, config) * best.score
+    ]
+    verified = _verified(quotes[: config.answer_quotes], article_text)
+    if not verified:
+        return Answer.not_found(query.lang, confidence)
+    if verified[0][0] is not chosen:
+        short = None  # its sentence cannot be shown, so neither can the answer taken from it
+    citations = [c for _, c in verified]
+    return Answer(short, False, citations, query.lang, round(confidence, 4))
+
+
+def _verified(
+    quotes: Sequence[Evidence], article_text: Callable[[str], str | None]
+) -> list[tuple[Evidence, Citation]]:
+    """The quotes that pass `verify_citation`, cited [1], [2], ... in order."""
+    texts: dict[str, str | None] = {}
+    kept: list[tuple[Evidence, Citation]] = []
+    for e in quotes:
+        c = cite(e.hit, e.start, e.end, len(kept) + 1)
+        if c.article_id not in texts:
+            texts[c.article_id] = article_text(c.article_id)
+        if verify_citation(c, e.hit.text, e.hit.start, texts[c.article_id]):
+            kept.append((e, c))
+    return kept

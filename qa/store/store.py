@@ -1,0 +1,340 @@
+"""The Store: articles, chunks, BM25 terms and vectors of one index folder, crash-safe.
+
+Every change is one SQLite transaction (see `schema`), so a process killed at any moment
+leaves the previous state readable; once committed, the change is mirrored into the FAISS
+cache (see `vectors`), which is saved when a writer is done. Lexical search is SQLite's
+FTS5 BM25; dense search is FAISS, filtered by the rowids the SQL filters allow.
+
+One writer at a time, across threads and processes (`writing`); readers never wait for a
+whole write and see each commit on their next search, whichever process made it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from qa.articles import Article
+from qa.chunking import Chunk
+from qa.store.files import file_size
+from qa.store.filters import Filters
+from qa.store.manifest import Manifest, claim_manifest
+from qa.store.schema import connect, db_generation
+from qa.store.vectors import VectorCache, VectorChange
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """One index folder, open for searching and, one writer at a time, for writing."""
+
+    def __init__(self, index_dir: Path, manifest: Manifest):
+        self.dir = Path(index_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        claim_manifest(self.dir, manifest)
+        self.manifest = manifest
+        # `_lock` guards the shared SQLite connection and the in-memory FAISS index; it is
+        # held only for single reads and commits. `_writer` serializes this process's
+        # writers for a whole ingest, so asks keep running while an upload embeds.
+        self._lock = threading.RLock()
+        self._writer = threading.Lock()
+        self._db = connect(self.dir)
+        self._cache = VectorCache(self.dir, manifest.dim, db_generation(self._db))
+        self._sync()
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive writer across threads and processes; saves the FAISS cache when done.
+
+        Readers are not locked out for the whole write: between commits (while the
+        writer embeds) they search the last committed state.
+        """
+        with self._writer, open(self.dir / ".write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with self._lock:
+                self._sync()
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._cache.save()
+
+    def _sync(self) -> None:
+        """Bring the in-memory FAISS index up to the database's generation."""
+        generation = db_generation(self._db)
+        if generation != self._cache.generation:
+            rowids = np.array(
+                [r[0] for r in self._db.execute("SELECT rowid FROM chunks")], dtype=np.int64
+            )
+            self._cache.reconcile(rowids, self._read_vectors, generation)
+
+    def _read_vectors(self, rowids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of these chunks (for the cache to catch up)."""
+        rows = self._db.execute(
+            f"SELECT rowid, vector FROM chunks WHERE rowid IN ({','.join('?' * len(rowids))})",
+            rowids,
+        ).fetchall()
+        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+        return np.array([r[0] for r in rows], dtype=np.int64), vectors.reshape(len(rows), -1)
+
+    # -- writes --------------------------------------------------------------
+
+    def article_hash(self, article_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT hash FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def put(
+        self, items: Sequence[tuple[Article, list[Chunk], list[list[str]], np.ndarray]]
+    ) -> None:
+        """Add or replace articles with their chunks, terms and vectors, in one transaction."""
+        now = _now()
+        with self._lock, self._transaction() as change:
+            for article, chunks, terms, vectors in items:
+                change.removed += self._delete_article(article.id)
+                self._insert_article(article, now)
+                for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
+                    rowid = self._insert_chunk(article.id, chunk, chunk_terms, vector)
+                    change.added_ids.append(rowid)
+                    change.added_vecs.append(vector)
+
+    def _insert_article(self, article: Article, now: str) -> None:
+        self._db.execute(
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id,
+                article.title,
+                article.text,
+                article.date,
+                article.source,
+                article.url,
+                article.place,
+                article.path,
+                article.content_hash(),
+                now,
+            ),
+        )
+
+    def _insert_chunk(
+        self, article_id: str, chunk: Chunk, terms: list[str], vector: np.ndarray
+    ) -> int:
+        """Insert a chunk with its vector and BM25 terms; returns its rowid."""
+        rowid = self._db.execute(
+            'INSERT INTO chunks (id, article_id, ordinal, start, "end", text,'
+            " vector) VALUES (?,?,?,?,?,?,?)",
+            (
+                chunk.id,
+                article_id,
+                chunk.ordinal,
+                chunk.start,
+                chunk.end,
+                chunk.text,
+                np.asarray(vector, dtype=np.float32).tobytes(),
+            ),
+        ).lastrowid
+        self._db.execute(
+            "INSERT INTO chunk_terms (rowid, terms) VALUES (?,?)", (rowid, " ".join(terms))
+        )
+        return rowid
+
+    def remove(self, article_ids: Sequence[str]) -> list[str]:
+        """Delete articles and their chunks; returns the ids that existed."""
+        with self._lock:
+            found = [i for i in article_ids if self.article_hash(i) is not None]
+            if found:
+                with self._transaction() as change:
+                    for article_id in found:
+                        change.removed += self._delete_article(article_id)
+            return found
+
+    def _delete_article(self, article_id: str) -> list[int]:
+        rowids = [
+            r[0]
+            for r in self._db.execute("SELECT rowid FROM chunks WHERE article_id=?", (article_id,))
+        ]
+        for rowid in rowids:
+            self._db.execute("DELETE FROM chunk_terms WHERE rowid=?", (rowid,))
+        self._db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+        self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        return rowids
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[VectorChange]:
+        """One SQLite transaction; once committed, mirrored into the in-memory FAISS index."""
+        change = VectorChange()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield change
+            generation = db_generation(self._db) + 1
+            self._db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?,?)",
+                [("generation", str(generation)), ("updated_at", _now())],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._cache.apply(change, generation)
+
+    # -- search --------------------------------------------------------------
+
+    def dense_search(self, vector: np.ndarray, n: int, filters: Filters) -> list[tuple[int, float]]:
+        with self._lock:
+            self._sync()
+            if self._cache.size == 0:
+                return []
+            allowed = None
+            if filters:
+                allowed = self._filtered_rowids(filters)
+                if allowed.size == 0:
+                    return []
+            return self._cache.search(vector, n, allowed)
+
+    def dense_scores(self, vector: np.ndarray, rowids: Sequence[int]) -> dict[int, float]:
+        """Exact cosine scores for given chunks (lexical candidates the dense search missed)."""
+        if not rowids:
+            return {}
+        with self._lock:
+            self._sync()
+            vecs = self._cache.vectors(rowids)
+        return dict(zip(rowids, (vecs @ vector).tolist(), strict=True))
+
+    def _filtered_rowids(self, filters: Filters) -> np.ndarray:
+        where, params = filters.sql()
+        rows = self._db.execute(
+            f"SELECT c.rowid FROM chunks c JOIN articles a ON a.id = c.article_id WHERE {where}",
+            params,
+        ).fetchall()
+        return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def lexical_search(
+        self, terms: Sequence[str], n: int, filters: Filters
+    ) -> list[tuple[int, float]]:
+        unique = list(dict.fromkeys(t for t in terms if t))
+        if not unique:
+            return []
+        query = " OR ".join(f'"{t}"' for t in unique)
+        where, params = filters.sql()
+        sql = (
+            "SELECT f.rowid, -bm25(chunk_terms) AS s FROM chunk_terms f"
+            + (
+                " JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.id = c.article_id"
+                f" WHERE chunk_terms MATCH ? AND {where}"
+                if filters
+                else " WHERE chunk_terms MATCH ?"
+            )
+            + " ORDER BY bm25(chunk_terms) LIMIT ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, [query, *params, n]).fetchall()
+        return [(int(r), float(s)) for r, s in rows]
+
+    def terms(self, rowids: Sequence[int]) -> dict[int, list[str]]:
+        """The analyzed terms stored for each chunk, in text order."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT rowid, terms FROM chunk_terms WHERE rowid IN ({marks})", list(rowids)
+            ).fetchall()
+        return {r: t.split() for r, t in rows}
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """Number of chunks, and how many of them contain each term."""
+        unique = list(dict.fromkeys(terms))
+        marks = ",".join("?" * len(unique))
+        with self._lock:
+            rows = (
+                self._db.execute(
+                    f"SELECT term, doc FROM chunk_vocab WHERE term IN ({marks})", unique
+                ).fetchall()
+                if unique
+                else []
+            )
+            return self._chunk_count(), dict(rows)
+
+    # -- reads ---------------------------------------------------------------
+
+    def chunks(self, rowids: Sequence[int]) -> dict[int, Chunk]:
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        with self._lock:
+            rows = self._db.execute(
+                'SELECT c.rowid, c.id, c.article_id, c.ordinal, c.text, c.start, c."end",'
+                " a.title, a.date, a.source, a.url FROM chunks c"
+                f" JOIN articles a ON a.id = c.article_id WHERE c.rowid IN ({marks})",
+                list(rowids),
+            ).fetchall()
+        return {r[0]: Chunk(*r[1:]) for r in rows}
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """One chunk by its id, read from the database (to check a citation independently)."""
+        with self._lock:
+            row = self._db.execute("SELECT rowid FROM chunks WHERE id=?", (chunk_id,)).fetchone()
+        return self.chunks([row[0]]).get(row[0]) if row else None
+
+    def article(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, title, text, date, source, url, place, path FROM articles WHERE id=?",
+                (article_id,),
+            ).fetchone()
+        return Article(*row) if row else None
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        """Every chunk, in insertion order (for benchmarks and exports)."""
+        with self._lock:
+            rowids = [r[0] for r in self._db.execute("SELECT rowid FROM chunks ORDER BY rowid")]
+        for start in range(0, len(rowids), 500):
+            part = rowids[start : start + 500]
+            found = self.chunks(part)
+            yield from (found[r] for r in part)
+
+    def article_ids(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY id")]
+
+    def _chunk_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def stats(self) -> dict:
+        with self._lock:
+            self._sync()
+            articles = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            sources = self._db.execute(
+                "SELECT coalesce(source, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+            dates = self._db.execute("SELECT min(date), max(date) FROM articles").fetchone()
+            updated = self._db.execute("SELECT value FROM meta WHERE key='updated_at'").fetchone()
+            chunks = self._chunk_count()
+            vectors = self._cache.size
+        size = sum(file_size(p) for p in self.dir.iterdir())
+        return {
+            "index": str(self.dir),
+            "articles": articles,
+            "chunks": chunks,
+            "vectors": vectors,
+            "sources": dict(sources),
+            "date_range": list(dates),
+            "updated_at": updated[0] if updated else None,
+            "generation": self._cache.generation,
+            "size_bytes": size,
+            "manifest": asdict(self.manifest),
+        }

@@ -1,0 +1,59 @@
+"""The answer model file: loaded from data, versioned by its content, refused when broken."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from qa.analysis import QuestionType
+from qa.answering.model import MODEL_FILE, ModelFileError, load_model
+
+
+def test_the_shipped_model_loads_with_a_threshold_per_question_type() -> None:
+    model = load_model()
+    assert set(model.abstain_below) == set(QuestionType)
+    assert model.span_weights["bias"] < 0  # most candidates are not the answer
+    assert json.loads(MODEL_FILE.read_text("utf-8"))["version"] == model.version
+    assert model.version.startswith("facqa-")
+
+
+def test_a_saved_model_reads_back_equal_and_a_change_makes_a_new_version(tmp_path: Path) -> None:
+    model = load_model()
+    path = tmp_path / "model.json"
+    model.save(path)
+    assert load_model(path) == model
+    refit = replace(model, abstain_span_weight=model.abstain_span_weight + 0.01)
+    refit.save(tmp_path / "refit.json")
+    assert load_model(tmp_path / "refit.json").version != model.version
+
+
+def test_scores_are_the_logistic_regression_log_odds() -> None:
+    model = replace(load_model(), span_weights={"bias": -1.0, "near": 2.0, "caps": 0.5})
+    assert model.span_score({"near": 1.0, "caps": 0.5, "unknown": 9.0}) == pytest.approx(1.25)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.pop("span_weights"), "bad or missing field"),
+        (lambda d: d["abstain_below"].pop("who"), "no abstain_below for who"),
+        (lambda d: d.update(format=99), "not an answer model of format 1"),
+        (lambda d: d["span_weights"].update(bias=0.0), "does not match its version"),
+    ],
+)
+def test_a_broken_model_file_is_a_clear_error_naming_the_file(tmp_path: Path, edit, message):
+    data = json.loads(MODEL_FILE.read_text("utf-8"))
+    edit(data)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ModelFileError, match=message) as error:
+        load_model(path)
+    assert str(path) in str(error.value)
+
+
+def test_a_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelFileError, match="cannot read it"):
+        load_model(tmp_path / "nowhere.json")

@@ -1,0 +1,47 @@
+"""The query object: a question analyzed once, for retrieval and the reader alike."""
+
+from __future__ import annotations
+
+from qa.analysis import Analyzer, QuestionType
+from qa.query import Query, detect_language
+from qa.store import Filters
+
+ANALYZER = Analyzer("sastrawi", True)
+
+
+def frequencies(terms: list[str]) -> tuple[int, dict[str, int]]:
+    """100 chunks; every term in 10 of them except `kemarin`, in none."""
+    return 100, {t: 10 for t in terms if t != "kemarin"}
+
+
+def test_a_question_is_analyzed_once_with_its_kind_language_and_weights() -> None:
+    filters = Filters(date_from="2019-01-01")
+    query = Query.build("Siapa Sekretaris Daerah Kota Bandarlampung?", ANALYZER, frequencies,
+                        filters=filters)  # fmt: skip
+    assert query.kind is QuestionType.WHO and query.lang == "id"
+    assert query.text == query.question and query.filters is filters
+    assert "bandarlampung" in query.terms and "siapa" not in query.terms  # stopwords go
+    assert set(query.idf) == set(query.terms) == set(query.weights)
+    assert (query.terms[0], query.terms[1]) in query.bigrams
+
+
+def test_unseen_words_of_an_english_question_count_less_for_the_reader_only() -> None:
+    english = Query.build("Who was the mayor kemarin?", ANALYZER, frequencies)
+    assert english.lang == "en"
+    assert english.weights["kemarin"] == 0.25 * english.idf["kemarin"]
+    indonesian = Query.build("Siapa wali kota kemarin?", ANALYZER, frequencies)
+    assert indonesian.weights["kemarin"] == indonesian.idf["kemarin"]
+
+
+def test_a_short_followup_searches_with_the_last_questions_words() -> None:
+    history = [("Apa program Pemkot Bandarlampung untuk UMKM?", None)]
+    query = Query.build("Siapa wali kotanya?", ANALYZER, frequencies, history=history)
+    assert query.question == "Siapa wali kotanya?"
+    assert "Bandarlampung" in query.text and "bandarlampung" in query.terms
+    assert query.kind is QuestionType.WHO  # the kind is the question's own
+
+
+def test_language_detection() -> None:
+    assert detect_language("What does UU 24/2011 require?") == "en"
+    assert detect_language("Siapa wali kota Bandarlampung?") == "id"
+    assert detect_language("Berapa jumlah penduduk yang wajib ber-KTP?") == "id"
