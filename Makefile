@@ -40,11 +40,13 @@ eval-guard: setup
 	$(BIN)/qa eval --quiet --gold eval/news/gold.jsonl --sample \
 		--floor hit@5=0.94 --floor mrr@10=0.90 --floor f1=0.32 --floor contains=0.76 \
 		--floor citation_precision=0.90 --floor citation_verified=1 \
-		--floor citation_recall=0.82 --floor abstain_recall=0.45 --ceiling false_abstain=0.16
+		--floor citation_recall=0.82 --floor abstain_recall=0.45 --ceiling false_abstain=0.16 \
+		--floor short_precision=0.45 --ceiling wrong_answer_rate=0.46
 	$(BIN)/qa eval --quiet --gold eval/facqa/gold-valid.jsonl --corpus eval/facqa/corpus.jsonl \
 		--floor hit@5=0.925 --floor mrr@10=0.84 --floor ndcg@10=0.865 --floor f1=0.47 \
 		--floor em=0.305 --floor contains=0.83 --floor citation_precision=0.72 \
-		--floor citation_verified=1 --floor citation_recall=0.855 --ceiling false_abstain=0.08
+		--floor citation_verified=1 --floor citation_recall=0.855 --ceiling false_abstain=0.08 \
+		--floor short_precision=0.57 --ceiling wrong_answer_rate=0.40
 
 clean-index:
 	rm -rf index/store.sqlite* index/dense-*.faiss index/manifest.json index/.write.lock

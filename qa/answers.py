@@ -46,6 +46,7 @@ class Answer:
     lang: str = "id"
     confidence: float = 0.0  # the evidence confidence that abstention compares
     mode: AnswerMode = AnswerMode.EXTRACTIVE  # who wrote it
+    short_confidence: float | None = None  # the span scorer's probability the short answer is right
     generated: str | None = None  # the LLM's verified text, with its [n] markers
     notes: list[str] = field(default_factory=list)  # for the reader: why the LLM was not used...
 

@@ -130,8 +130,6 @@ class Config:
     # idf: English words over Indonesian text should not sink every answer. (In an
     # Indonesian question it counts in full: a missing name means a missing answer.)
     unseen_term_weight_en: float = 0.25
-    # Follow-ups with at most this many content terms borrow the last question's.
-    followup_max_terms: int = 3
     # Sentence score = coverage + these weights times bigram share, answer-type
     # presence and 1 / hit rank.
     sentence_bigrams: float = 0.2

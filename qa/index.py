@@ -200,7 +200,6 @@ class Index:
             self.store.document_frequencies,
             history=history,
             filters=filters,
-            followup_max_terms=self.config.followup_max_terms,
             unseen_term_weight_en=self.config.unseen_term_weight_en,
         )
 

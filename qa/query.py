@@ -32,6 +32,16 @@ _ANAPHORA = re.compile(
     r"\w+nya\b|\b(ia|dia|mereka|beliau|tersebut|itu|he|she|it|they|him|her|its|his|their|there)\b",
     re.IGNORECASE,
 )
+# Words ending in -nya that refer to nothing before them ("hanya", "sebenarnya").
+_NOT_ANAPHORA = frozenset(
+    """hanya punya tanya bertanya sebenarnya biasanya akhirnya sebelumnya sesudahnya
+    setelahnya selanjutnya lainnya setidaknya misalnya khususnya umumnya seharusnya
+    sayangnya rupanya tampaknya agaknya terutamanya""".split()
+)
+# Ellipsis: a question that continues the one before ("Dan wakilnya?", "What about Medan?").
+_CONTINUES = re.compile(
+    r"^\W*(dan|lalu|terus|kalau|bagaimana dengan|and|what about|how about)\b", re.IGNORECASE
+)
 
 DocumentFrequencies = Callable[[list[str]], tuple[int, dict[str, int]]]
 
@@ -62,11 +72,10 @@ class Query:
         document_frequencies: DocumentFrequencies,
         history: Sequence[tuple[str, object]] | None = None,
         filters: Filters | None = None,
-        followup_max_terms: int = 3,
         unseen_term_weight_en: float = 0.25,
     ) -> Query:
         """`document_frequencies(terms)` gives (chunk count, {term: chunks holding it})."""
-        text = followup_text(question, history, analyzer, followup_max_terms)
+        text = followup_text(question, history, analyzer)
         terms = analyzer.terms(text)
         lang = detect_language(question)
         total, freqs = document_frequencies(list(dict.fromkeys(terms)))
@@ -91,22 +100,41 @@ def detect_language(question: str) -> str:
     return "en" if english > indonesian else "id"
 
 
+def leans_on_history(question: str, analyzer: Analyzer) -> bool:
+    """Does the question refer to an earlier one: anaphora, a continuation ("Dan ...?"), or
+    too few words of its own and no name ("Siapa wali kota?")?
+
+    Only such a question borrows from the conversation: a self-contained one ("Siapa Bupati
+    Sukamaju?") is answered the same with or without history.
+    """
+    anaphora = [
+        m.group() for m in _ANAPHORA.finditer(question) if m.group().lower() not in _NOT_ANAPHORA
+    ]
+    if anaphora or _CONTINUES.search(question):
+        return True
+    terms = analyzer.terms(question)
+    return len(terms) <= 2 and not _names_something(question)
+
+
+def _names_something(question: str) -> bool:
+    """A name (a capitalized word after the first) or a number: the question says what about."""
+    words = WORD.findall(question)
+    return any(w[0].isupper() or w[0].isdigit() for w in words[1:]) or (
+        bool(words) and words[0][0].isdigit()
+    )
+
+
 def followup_text(
-    question: str,
-    history: Sequence[tuple[str, object]] | None,
-    analyzer: Analyzer,
-    max_terms: int = 3,
+    question: str, history: Sequence[tuple[str, object]] | None, analyzer: Analyzer
 ) -> str:
-    """What to search for: a short or anaphoric follow-up borrows the last question's words.
+    """What to search for: a follow-up that leans on the last question borrows its words.
 
     "Siapa wali kotanya?" after "Apa program Pemkot Bandarlampung untuk UMKM?" retrieves with
     "Pemkot Bandarlampung UMKM" added, since on its own it names nothing to search for.
     """
-    if not history:
+    if not history or not leans_on_history(question, analyzer):
         return question
     own = analyzer.terms(question)
-    if len(own) > max_terms and not _ANAPHORA.search(question):
-        return question
     previous = str(history[-1][0])
     words = [
         w

@@ -16,7 +16,14 @@ SOURCES_HEADING = {"id": "Sumber:", "en": "Sources:"}
 NOTE_LABEL = {"id": "Catatan:", "en": "Note:"}
 
 
+_QUOTE_MARKS = '"“”„«»'
+
+
 def quote_line(c: Citation) -> str:
+    """The quote in quotation marks with its [n]; one that opens with its own quotation mark
+    (a speaker's words) is shown as it is, not with a doubled mark."""
+    if c.quote[:1] in _QUOTE_MARKS:
+        return f"{c.quote} [{c.n}]"
     return f"“{c.quote}” [{c.n}]"
 
 

@@ -22,7 +22,7 @@ import pytest
 from qa.answers import Answer
 from qa.config import Config
 from qa.index import Index
-from qa.render import to_text
+from qa.render import quote_line, to_text
 from qa.store import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +153,6 @@ def assert_checkable(index: Index, answer: Answer) -> None:
     match, numbered by first use."""
     for c in answer.citations:
         assert index.article(c.article_id).text[c.start : c.end] == c.quote
-        assert f"“{c.quote}” [{c.n}]" in to_text(answer)
+        assert quote_line(c) in to_text(answer)
     used = list(dict.fromkeys(markers(answer)))
     assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))

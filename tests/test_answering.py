@@ -131,6 +131,13 @@ def test_followup_borrows_the_previous_question(index: Index) -> None:
     assert_checkable(index, answer)
 
 
+def test_a_self_contained_question_is_answered_the_same_after_others(index: Index) -> None:
+    question = "Siapa Sekretaris Daerah Kota Bandarlampung?"
+    history = [("Apa yang dilakukan Pemkot Bandarlampung untuk UMKM?", None)]
+    alone, after = index.ask(question), index.ask(question, history=history)
+    assert alone == after and alone.short_answer == "Badri Tamam"
+
+
 def test_qa_ask_json_prints_the_answer(index: Index) -> None:
     result = run_qa(
         "--index", index.config.index, "ask", "What does UU 24/2011 require?", "--json",

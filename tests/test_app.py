@@ -107,6 +107,13 @@ def test_ask_takes_k_and_filters(client):
     assert answer["answer"] == NOT_FOUND["en"]
 
 
+def test_ask_takes_the_conversation_for_a_followup(client):
+    first = "Apa yang dilakukan Pemkot Bandarlampung untuk UMKM?"
+    alone = client.predict("Siapa wali kotanya?", api_name="/ask")
+    after = client.predict("Siapa wali kotanya?", history=[first], api_name="/ask")
+    assert after["short_answer"] == "Herman HN" != alone["short_answer"]
+
+
 def test_stream_sends_growing_drafts_then_the_final_answer(client):
     job = client.submit("Siapa Sekretaris Daerah Kota Bandarlampung?", api_name="/ask_stream")
     job.result(timeout=60)
@@ -224,8 +231,8 @@ ARTICLE = "Before it Quote <here> & now. After it."
 
 
 def test_source_card_highlights_the_quote_and_escapes_the_article():
-    card = render.source_card(citation(), ARTICLE)
-    assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in card
+    card = render.source_card([citation()], ARTICLE)
+    assert '<mark data-n="1">Quote &lt;here&gt; &amp; now.</mark>' in card
     assert "Before it " in card and " After it." in card
     assert "Judul &lt;b&gt;tebal&lt;/b&gt;" in card
     assert '<a href="https://example.org/a1"' in card
@@ -233,13 +240,37 @@ def test_source_card_highlights_the_quote_and_escapes_the_article():
 
 
 def test_source_card_links_only_web_urls():
-    card = render.source_card(citation(url="javascript:alert(1)"), ARTICLE)
+    card = render.source_card([citation(url="javascript:alert(1)")], ARTICLE)
     assert "<a " not in card and "javascript" not in card
 
 
 def test_source_card_of_a_changed_article_shows_the_verified_quote():
-    card = render.source_card(citation(), "Another text entirely, longer than the quote offsets.")
-    assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in card and "changed" in card
+    card = render.source_card([citation()], "Another text entirely, longer than the quote offsets.")
+    assert '<mark data-n="1">Quote &lt;here&gt; &amp; now.</mark>' in card and "changed" in card
+
+
+def test_one_card_per_article_with_every_quote_from_it_highlighted():
+    text = "Pembuka. " + "Isi berita panjang. " * 40 + "Kutipan pertama. Kutipan kedua. Penutup."
+    first, second = text.index("Kutipan pertama."), text.index("Kutipan kedua.")
+    far = text.index("Pembuka.")
+    answer = Answer(
+        None,
+        False,
+        [
+            citation(n=1, quote="Kutipan pertama.", start=first, end=first + 16),
+            citation(n=2, article_id="b", quote="Quote <here> & now.", start=10, end=29),
+            citation(n=3, quote="Kutipan kedua.", start=second, end=second + 14),
+            citation(n=4, quote="Pembuka.", start=far, end=far + 8),
+        ],
+    )
+    html = render.sources_html(answer, {"a1": text, "b": ARTICLE}.get)
+    assert html.count('class="qa-source"') == 2  # a1 once, with [1] [3] [4]; then b
+    assert html.index("[1] [3] [4]") < html.index("[2]")
+    a1 = html.split("</section>")[0]
+    marks = ['data-n="1">Kutipan pertama.', 'data-n="3">Kutipan kedua.', 'data-n="4">Pembuka.']
+    assert all(m in a1 for m in marks)
+    assert a1.count('class="qa-passage"') == 2  # [4] is far from the others: a passage of its own
+    assert "Quote &lt;here&gt;" not in a1
 
 
 def test_passage_is_cut_at_words_with_ellipses():
@@ -374,7 +405,7 @@ def test_chat_handler_streams_drafts_then_the_answer_and_keeps_turns_aligned(tmp
     assert len(drafts) >= 2 and all(d.endswith("▍") for d in drafts)
     messages, sources, turns, box = updates[-1]
     assert messages[-1]["content"].startswith("**Badri \\[1\\]**") and box == ""
-    assert "<mark>Quote &lt;here&gt; &amp; now.</mark>" in sources
+    assert '<mark data-n="1">Quote &lt;here&gt; &amp; now.</mark>' in sources
     assert index.calls[0][2] == {
         "k": 5,
         "answer_mode": "extractive",

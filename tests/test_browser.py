@@ -98,14 +98,18 @@ def test_question_gets_a_cited_answer_with_the_quote_highlighted_in_its_source(a
     with Index(make_config(index_dir)) as index:
         for i in range(cards.count()):  # check each citation as a reader would
             card = cards.nth(i)
-            n = card.get_attribute("data-n")
             article_id = card.locator(".qa-meta code").inner_text()
-            quote = card.locator("mark").inner_text()
-            shown = card.locator(".qa-passage").inner_text().strip("…")
             article = index.article(article_id)
-            assert quote in text and f"[{n}]" in text  # the chat quotes what is highlighted
-            assert quote in article.text and shown in article.text
-            assert card.locator(".qa-title").inner_text().startswith(f"[{n}] {article.title}")
+            markers = " ".join(f"[{n}]" for n in card.get_attribute("data-n").split())
+            assert card.locator(".qa-title").inner_text().startswith(f"{markers} {article.title}")
+            marks = card.locator("mark")
+            for j in range(marks.count()):  # the chat quotes what is highlighted, with its [n]
+                mark = marks.nth(j)
+                assert f"[{mark.get_attribute('data-n')}]" in text
+                assert mark.inner_text() in article.text and mark.inner_text() in text
+            passages = card.locator(".qa-passage")
+            for j in range(passages.count()):
+                assert passages.nth(j).inner_text().strip("…") in article.text
     assert cards.first.locator(".qa-meta code").inner_text() == SEED_ID
     assert "2019-12-05" in cards.first.locator(".qa-meta").inner_text()
 

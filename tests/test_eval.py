@@ -27,11 +27,12 @@ from qa.eval.metrics import (
     recall_at_k,
     reciprocal_rank,
     retrieval_scores,
+    short_correct,
     token_f1,
 )
 from qa.eval.report import compare, markdown, print_console
 from qa.eval.runner import evaluate
-from qa.eval.summary import aggregate, summarize
+from qa.eval.summary import aggregate, by_lang, risk_coverage, summarize
 from qa.render import to_text
 
 INV_LOG2_3 = 1 / math.log2(3)  # the discount at rank 2: 0.6309...
@@ -214,6 +215,8 @@ def _row(unanswerable=False, abstained=False, citations=(), **scores) -> dict:
     row.update(scores)
     cites = [{"correct": c, "verified": v} for c, v in citations]
     return {
+        "short_shown": False,
+        "short_correct": None if unanswerable else False,
         "unanswerable": unanswerable,
         "abstained": abstained,
         "citations": cites,
@@ -241,6 +244,44 @@ def test_citation_metrics_without_citations_are_undefined():
     assert metrics["citation_precision"] is None
     assert metrics["citation_verified"] is None
     assert metrics["citation_recall"] == 0  # an answerable question without a correct one
+
+
+def test_short_answers_are_right_by_f1_or_by_holding_a_gold_answer():
+    assert short_correct("Herman HN", ["Herman HN"])
+    assert short_correct("Herman HN, wali kota", ["Herman HN"])  # holds it
+    assert short_correct("Badri Tamam Sekda", ["Badri Tamam"])  # F1 0.8
+    assert not short_correct("Agustus 1962", ["Herman HN"])
+    assert not short_correct("Kota Bandar", ["Bandarlampung"])
+
+
+def _shown(right: bool, confidence: float, lang: str = "id") -> dict:
+    return {**_row(), "short_shown": True, "short_correct": right,
+            "short_confidence": confidence, "lang": lang}  # fmt: skip
+
+
+def test_short_precision_coverage_and_wrong_answers():
+    rows = [
+        _shown(True, 0.9),
+        _shown(False, 0.8),
+        _shown(True, 0.3),
+        _row(),  # answerable, quotes only: no short answer shown
+        _row(unanswerable=True, abstained=False),  # answered although unanswerable: wrong
+        _row(unanswerable=True, abstained=True),
+    ]
+    metrics = summarize(rows)
+    assert metrics["short_precision"] == pytest.approx(2 / 3)  # 2 of 3 shown are right
+    assert metrics["short_coverage"] == pytest.approx(3 / 4)  # 3 of 4 answerable
+    assert metrics["wrong_answer_rate"] == pytest.approx(2 / 6)  # one wrong span, one answered
+    # Most confident first: 1/4 coverage at 1.0, 2/4 at 0.5, 3/4 at 2/3.
+    assert risk_coverage(rows) == [[0.25, 1.0], [0.5, 0.5], [0.75, 0.6667]]
+
+
+def test_scores_by_language():
+    rows = [_shown(True, 0.9, "id"), _shown(False, 0.9, "en"), {**_row(), "lang": "en"}]
+    by = by_lang(rows)
+    assert list(by) == ["en", "id"]
+    assert by["en"]["n"] == 2 and by["en"]["short_precision"] == 0
+    assert by["en"]["short_coverage"] == 0.5 and by["id"]["short_precision"] == 1
 
 
 # -- abstention and latency ------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.analysis import Analyzer, QuestionType
-from qa.query import Query, detect_language
+from qa.query import Query, detect_language, leans_on_history
 from qa.store import Filters
 
 ANALYZER = Analyzer("sastrawi", True)
@@ -45,3 +47,23 @@ def test_language_detection() -> None:
     assert detect_language("What does UU 24/2011 require?") == "en"
     assert detect_language("Siapa wali kota Bandarlampung?") == "id"
     assert detect_language("Berapa jumlah penduduk yang wajib ber-KTP?") == "id"
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("Siapa wali kotanya?", True),  # -nya: whose mayor?
+        ("Dan wakilnya?", True),
+        ("What about Medan?", True),
+        ("When was it built?", True),
+        ("Siapa wali kota?", True),  # too little of its own, and no name
+        ("Siapa Bupati Sukamaju?", False),  # names what it asks about
+        ("Berapa hanya korban banjir di Jakarta?", False),  # "hanya" refers to nothing
+        ("Apa yang diwajibkan UU 24/2011 bagi perusahaan?", False),
+    ],
+)
+def test_only_a_question_that_leans_on_the_last_one_borrows_its_words(question, leans):
+    history = [("Apa program Pemkot Bandarlampung untuk UMKM?", None)]
+    assert leans_on_history(question, ANALYZER) is leans
+    query = Query.build(question, ANALYZER, frequencies, history=history)
+    assert (query.text != question) is leans

@@ -80,3 +80,10 @@ def test_json_keeps_the_keys_clients_read_and_adds_the_structured_ones() -> None
         "start": 0,
         "end": 11,
     }
+
+
+def test_a_quote_with_its_own_quotation_marks_is_not_wrapped_in_more() -> None:
+    spoken = citation(1, '"Kami siap," kata Badri.')
+    assert to_text(Answer(None, False, [spoken])).startswith('"Kami siap," kata Badri. [1]\n')
+    inner = citation(2, 'Badri berkata "kami siap".')
+    assert '“Badri berkata "kami siap".” [2]' in to_text(Answer(None, False, [inner]))

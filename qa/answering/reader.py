@@ -10,6 +10,7 @@ that it was not found.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from qa.analysis import Analyzer
@@ -84,7 +85,8 @@ def read(
     if verified[0][0] is not chosen:
         short = None  # its sentence cannot be shown, so neither can the answer taken from it
     citations = [c for _, c in verified]
-    return Answer(short, False, citations, query.lang, round(confidence, 4))
+    sure = round(1 / (1 + math.exp(-candidates[0].score)), 4) if short else None
+    return Answer(short, False, citations, query.lang, round(confidence, 4), short_confidence=sure)
 
 
 def _verified(

@@ -52,7 +52,7 @@ CSS = """
 #sources .qa-title { font-weight: 600; }
 #sources .qa-n { font-weight: 700; margin-right: 4px; }
 #sources .qa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 2px 0 6px; }
-#sources .qa-passage { white-space: pre-wrap; margin: 0; line-height: 1.5; }
+#sources .qa-passage { white-space: pre-wrap; margin: 0 0 6px; line-height: 1.5; }
 #sources mark { background: #ffe58a; color: #111; padding: 0 2px; border-radius: 2px; }
 #sources .qa-empty { color: var(--body-text-color-subdued); }
 """
@@ -204,9 +204,11 @@ class ChatApp:
         date_from: str | None = None,
         date_to: str | None = None,
         source: str | None = None,
+        history: list[str] | None = None,
     ) -> dict:
         """Answer one question: the same JSON object as `qa ask --json` (answer,
-        short_answer, abstained, citations, ...)."""
+        short_answer, abstained, citations, ...). `history`: the conversation's earlier
+        questions, oldest first, for a follow-up such as "Siapa wali kotanya?"."""
         if not (question or "").strip():
             raise gr.Error("empty question")
         settings = {
@@ -216,7 +218,8 @@ class ChatApp:
             "date_to": check_date(date_to, "date_to"),
             "source": source or None,
         }
-        return to_json(self.index.ask(question.strip(), **_ask_arguments(settings)))
+        earlier = [(str(q), None) for q in history or [] if str(q).strip()]
+        return to_json(self.index.ask(question.strip(), earlier, **_ask_arguments(settings)))
 
     def api_ask_stream(self, question: str, k: int | None = None) -> Iterator[dict]:
         """Answer one question, streamed: {"answer": text so far, "done": false} while it is

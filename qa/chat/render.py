@@ -67,6 +67,14 @@ def safe_url(url: str | None) -> str | None:
 def passage(text: str, start: int, end: int, context: int = PASSAGE_CONTEXT) -> tuple[str, ...]:
     """(before, quote, after): the quote with up to `context` characters of the article
     on each side, cut at whitespace, with "…" where the article goes on."""
+    lo, hi = _window(text, start, end, context)
+    before = ("…" if lo > 0 else "") + text[lo:start]
+    after = text[end:hi] + ("…" if hi < len(text) else "")
+    return before, text[start:end], after
+
+
+def _window(text: str, start: int, end: int, context: int) -> tuple[int, int]:
+    """Up to `context` characters around [start, end), cut at whitespace."""
     lo = max(0, start - context)
     if lo > 0:
         space = re.search(r"\s", text[lo:start])
@@ -75,46 +83,74 @@ def passage(text: str, start: int, end: int, context: int = PASSAGE_CONTEXT) -> 
     if hi < len(text):
         spaces = [m.start() for m in re.finditer(r"\s", text[end:hi])]
         hi = end + spaces[-1] if spaces else end
-    before = ("…" if lo > 0 else "") + text[lo:start]
-    after = text[end:hi] + ("…" if hi < len(text) else "")
-    return before, text[start:end], after
+    return lo, hi
 
 
-def source_card(c: Citation, article_text: str | None) -> str:
-    """One [n]: title (linked when there is a url), date, source, and the passage with the
-    quote in <mark>. Everything from the articles is HTML-escaped."""
+def _passages(text: str, cited: list[Citation], context: int = PASSAGE_CONTEXT) -> list[str]:
+    """The article around its quotes, as HTML paragraphs with each quote in <mark>: quotes
+    near each other share one paragraph, overlapping ones one highlight."""
     e = html.escape
+    groups: list[list[Citation]] = []
+    for c in sorted(cited, key=lambda c: (c.start, c.end)):
+        if groups and c.start - groups[-1][-1].end <= 2 * context:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    shown = []
+    for group in groups:
+        lo, hi = _window(text, group[0].start, max(c.end for c in group), context)
+        parts, pos = ["…" if lo > 0 else ""], lo
+        for c in group:
+            if c.end <= pos:
+                continue  # inside a quote already highlighted
+            start = max(c.start, pos)
+            parts.append(e(text[pos:start]))
+            parts.append(f'<mark data-n="{c.n}">{e(text[start : c.end])}</mark>')
+            pos = c.end
+        parts.append(e(text[pos:hi]) + ("…" if hi < len(text) else ""))
+        shown.append(f'<p class="qa-passage">{"".join(parts)}</p>')
+    return shown
+
+
+def source_card(cited: list[Citation], article_text: str | None) -> str:
+    """One article's card: its [n] markers, title (linked when there is a url), date, source,
+    and the passages with every quote from it in <mark>. Everything from the articles is
+    HTML-escaped."""
+    e = html.escape
+    c = cited[0]
     title = e(c.title or c.article_id)
     url = safe_url(c.url)
     if url:
         title = f'<a href="{e(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
     meta = " · ".join(e(x) for x in (c.date, c.source) if x)
     meta += f"{' · ' if meta else ''}<code>{e(c.article_id)}</code>"
-    if article_text is not None and article_text[c.start : c.end] == c.quote:
-        before, marked, after = passage(article_text, c.start, c.end)
-        body = f"{e(before)}<mark>{e(marked)}</mark>{e(after)}"
-    else:  # the article changed since the answer: show the quote as it was verified
-        body = f"<mark>{e(c.quote)}</mark> <em>(the article has changed since)</em>"
+    markers = " ".join(f"[{x.n}]" for x in cited)
+    if article_text is not None and all(article_text[x.start : x.end] == x.quote for x in cited):
+        body = "".join(_passages(article_text, cited))
+    else:  # the article changed since the answer: show the quotes as they were verified
+        body = "".join(
+            f'<p class="qa-passage"><mark data-n="{x.n}">{e(x.quote)}</mark> '
+            "<em>(the article has changed since)</em></p>"
+            for x in cited
+        )
+    numbers = " ".join(str(x.n) for x in cited)
     return (
-        f'<section class="qa-source" id="source-{c.n}" data-n="{c.n}">'
-        f'<div class="qa-title"><span class="qa-n">[{c.n}]</span> {title}</div>'
-        f'<div class="qa-meta">{meta}</div>'
-        f'<p class="qa-passage">{body}</p></section>'
+        f'<section class="qa-source" id="source-{c.n}" data-n="{numbers}">'
+        f'<div class="qa-title"><span class="qa-n">{markers}</span> {title}</div>'
+        f'<div class="qa-meta">{meta}</div>{body}</section>'
     )
 
 
 def sources_html(answer: Answer | None, article_text: Callable[[str], str | None]) -> str:
+    """One card per cited article, in the order of their first [n]."""
     if answer is None:
         return SOURCES_EMPTY
     if answer.abstained or not answer.citations:
         return SOURCES_NONE
-    texts: dict[str, str | None] = {}
-    cards = []
+    by_article: dict[str, list[Citation]] = {}
     for c in answer.citations:
-        if c.article_id not in texts:
-            texts[c.article_id] = article_text(c.article_id)
-        cards.append(source_card(c, texts[c.article_id]))
-    return "\n".join(cards)
+        by_article.setdefault(c.article_id, []).append(c)
+    return "\n".join(source_card(cited, article_text(a)) for a, cited in by_article.items())
 
 
 def stats_markdown(stats: dict) -> str:

@@ -38,6 +38,9 @@ METRIC_KEYS = (
     "em",
     "f1",
     "contains",
+    "short_precision",
+    "short_coverage",
+    "wrong_answer_rate",
     "citation_precision",
     "citation_verified",
     "citation_recall",
@@ -93,6 +96,12 @@ def contains_answer(text: str | None, answers: Sequence[str]) -> bool:
     """Does a gold answer occur in the text as whole normalized tokens ("5" is not in "25")?"""
     haystack = f" {normalize_answer(text or '')} "
     return any((needle := normalize_answer(a)) and f" {needle} " in haystack for a in answers)
+
+
+def short_correct(prediction: str, answers: Sequence[str]) -> bool:
+    """A shown short answer counts as right when it overlaps a gold answer by token F1 >= 0.5
+    or holds one whole ("Herman HN, wali kota" holds "Herman HN")."""
+    return best_f1(prediction, answers) >= 0.5 or contains_answer(prediction, answers)
 
 
 # -- retrieval metrics ---------------------------------------------------------------

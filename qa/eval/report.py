@@ -18,11 +18,16 @@ from qa.eval.metrics import DEPTH, METRIC_KEYS
 SECTIONS = [
     ("retrieval", ["hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10", "recall@10"]),
     ("answer", ["em", "f1", "contains"]),
+    ("short", ["short_precision", "short_coverage", "wrong_answer_rate"]),
     ("citations", ["citation_precision", "citation_verified", "citation_recall"]),
     ("abstention", ["abstain_precision", "abstain_recall", "false_abstain"]),
     ("latency", ["latency_p50_ms", "latency_p95_ms"]),
 ]
-TYPE_COLUMNS = ["n", "hit@5", "mrr@10", "f1", "contains", "abstained"]
+# Columns of the per-type and per-language tables.
+GROUP_COLUMNS = [
+    "n", "hit@5", "mrr@10", "f1", "contains", "short_precision", "short_coverage", "abstained",
+]  # fmt: skip
+GROUPS = [("type", "by_type"), ("lang", "by_lang")]  # (label, result key)
 
 
 def fmt(value: Any, key: str = "") -> str:
@@ -58,9 +63,17 @@ def print_console(result: dict, out: TextIO | None = None) -> None:
         f"{name} {fmt(v['p50'], '_ms')} / {fmt(v['p95'], '_ms')}" for name, v in latency.items()
     )
     print(f"  {'stages':<11} p50 / p95 ms: {stages}", file=out)
-    print(f"  {'type':<14}" + "".join(f"{c:>10}" for c in TYPE_COLUMNS), file=out)
-    for kind, scores in result["by_type"].items():
-        print(f"  {kind:<14}" + "".join(f"{fmt(scores[c], c):>10}" for c in TYPE_COLUMNS), file=out)
+    for label, key in GROUPS:
+        if result.get(key):  # runs saved before a table existed lack it
+            _console_table(label, result[key], out)
+
+
+def _console_table(label: str, groups: dict[str, dict], out: TextIO) -> None:
+    widths = {c: max(10, len(c) + 2) for c in GROUP_COLUMNS}
+    print(f"  {label:<14}" + "".join(f"{c:>{w}}" for c, w in widths.items()), file=out)
+    for name, scores in groups.items():
+        cells = [f"{fmt(scores.get(c), c):>{w}}" for c, w in widths.items()]
+        print(f"  {name:<14}" + "".join(cells), file=out)
 
 
 # -- Markdown and plots ------------------------------------------------------------------
@@ -96,11 +109,14 @@ def markdown(result: dict, plots: Sequence[str] = ()) -> str:
     ]
     for name, v in result["latency_ms"].items():
         lines.append(f"| {name} | {fmt(v['p50'], '_ms')} | {fmt(v['p95'], '_ms')} |")
-    lines += ["", "## By question type", ""]
-    lines.append("| type | " + " | ".join(TYPE_COLUMNS) + " |")
-    lines.append("|---" * (len(TYPE_COLUMNS) + 1) + "|")
-    for kind, scores in result["by_type"].items():
-        lines.append(f"| {kind} | " + " | ".join(fmt(scores[c], c) for c in TYPE_COLUMNS) + " |")
+    for label, key in GROUPS:
+        if result.get(key):
+            lines += ["", f"## By question {'type' if label == 'type' else 'language'}", ""]
+            lines.append(f"| {label} | " + " | ".join(GROUP_COLUMNS) + " |")
+            lines.append("|---" * (len(GROUP_COLUMNS) + 1) + "|")
+            for name, scores in result[key].items():
+                cells = " | ".join(fmt(scores.get(c), c) for c in GROUP_COLUMNS)
+                lines.append(f"| {name} | {cells} |")
     if plots:
         lines += ["", "## Plots", ""] + [f"![{Path(p).stem}]({p})" for p in plots]
     lines += _mistakes(rows)
@@ -166,7 +182,8 @@ def _mistakes(rows: list[dict], limit: int = 30) -> list[str]:
 
 
 def _plots(result: dict, folder: Path) -> Iterator[Path]:
-    """hit_at_k.png (when any question is answerable), latency.png and by_type.png."""
+    """hit_at_k.png (when any question is answerable), latency.png, by_type.png, and
+    risk_coverage.png (when any short answer was shown)."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
@@ -176,6 +193,8 @@ def _plots(result: dict, folder: Path) -> Iterator[Path]:
         yield _save(_hit_plot(plt, result["hit_curve"]), folder / "hit_at_k.png", plt)
     yield _save(_latency_plot(plt, result), folder / "latency.png", plt)
     yield _save(_type_plot(plt, result["by_type"]), folder / "by_type.png", plt)
+    if result.get("risk_coverage"):
+        yield _save(_risk_plot(plt, result["risk_coverage"]), folder / "risk_coverage.png", plt)
 
 
 def _hit_plot(plt: Any, curve: list[float | None]) -> Any:
@@ -224,6 +243,21 @@ def _type_plot(plt: Any, by_type: dict[str, dict]) -> Any:
     ax.set(ylim=(0, 1.22), title="Scores by question type")
     ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.legend(fontsize=7, ncol=len(columns), loc="upper center")
+    return fig
+
+
+def _risk_plot(plt: Any, curve: list[list[float]]) -> Any:
+    """Precision of the shown short answers against their coverage, most confident first."""
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot([c for c, _ in curve], [p for _, p in curve], marker=".")
+    ax.set(
+        xlabel="short_coverage (answerable questions with a short answer)",
+        ylabel="short_precision",
+        title="Short answers: precision at each coverage",
+        xlim=(0, 1.0),
+        ylim=(0, 1.02),
+    )
+    ax.grid(alpha=0.3)
     return fig
 
 

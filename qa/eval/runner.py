@@ -23,6 +23,7 @@ from qa.eval.metrics import (
     exact_match,
     hit_at_k,
     retrieval_scores,
+    short_correct,
 )
 from qa.eval.summary import aggregate
 from qa.render import to_text
@@ -50,7 +51,7 @@ def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None)
         "id": item.id,
         "question": item.question,
         "type": question_kind(item),
-        "lang": item.lang,
+        "lang": item.lang or query.lang,
         "unanswerable": item.unanswerable,
         "answers": list(item.answers),
         "doc_ids": list(item.doc_ids),
@@ -65,6 +66,7 @@ def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None)
             for rank, h in enumerate(hits, 1)
         ],
         "short_answer": answer.short_answer,
+        "short_confidence": answer.short_confidence,
         "answer": to_text(answer),
         "abstained": answer.abstained,
         "evidence_score": answer.confidence,
@@ -80,8 +82,10 @@ def _scores(item: GoldItem, hits: Sequence[Hit], answer: Answer, text: str) -> d
     """Retrieval and answer metrics of one answerable question (None for an unanswerable one).
 
     "contains" looks in the whole text a reader sees (short answer, quotes, source titles)."""
+    shown = not answer.abstained and bool(answer.short_answer)
     if item.unanswerable:
-        return dict.fromkeys(("em", "f1", "contains", "hit_curve", *retrieval_scores([], [])))
+        none = ("em", "f1", "contains", "short_correct", "hit_curve", *retrieval_scores([], []))
+        return {**dict.fromkeys(none), "short_shown": shown}
     article_ids = [h.article_id for h in hits]
     scores = [h.score for h in hits]
     return {
@@ -92,6 +96,8 @@ def _scores(item: GoldItem, hits: Sequence[Hit], answer: Answer, text: str) -> d
         "em": exact_match(answer.short_answer, item.answers),
         "f1": best_f1(answer.short_answer, item.answers),
         "contains": float(not answer.abstained and contains_answer(text, item.answers)),
+        "short_shown": shown,
+        "short_correct": shown and short_correct(answer.short_answer, item.answers),
     }
 
 

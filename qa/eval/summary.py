@@ -19,6 +19,8 @@ def aggregate(rows: list[dict]) -> dict[str, Any]:
         "latency_ms": stage_latency(rows),
         "hit_curve": hit_curve(rows),
         "by_type": by_type(rows),
+        "by_lang": by_lang(rows),
+        "risk_coverage": risk_coverage(rows),
         "questions": rows,
     }
 
@@ -30,6 +32,7 @@ def summarize(rows: Sequence[dict]) -> dict[str, Any]:
     for key in ("hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10", "recall@10", "em", "f1"):
         metrics[key] = mean(r[key] for r in answerable)
     metrics["contains"] = mean(r["contains"] for r in answerable)
+    metrics.update(short_answer_scores(rows))
     shown = [c for r in answerable for c in r["citations"]]
     every = [c for r in rows for c in r["citations"]]
     metrics["citation_precision"] = ratio(sum(c["correct"] for c in shown), len(shown))
@@ -47,6 +50,43 @@ def summarize(rows: Sequence[dict]) -> dict[str, Any]:
     return metrics
 
 
+def short_answer_scores(rows: Sequence[dict]) -> dict[str, float | None]:
+    """How far a bold short answer can be trusted.
+
+    short_precision: shown short answers that are right / shown short answers (answerable);
+    short_coverage: answerable questions with a shown short answer / answerable questions;
+    wrong_answer_rate: questions given a wrong short answer, or answered although
+    unanswerable / all questions.
+    """
+    answerable = [r for r in rows if not r["unanswerable"]]
+    shown = [r for r in answerable if r["short_shown"]]
+    right = sum(r["short_correct"] for r in shown)
+    wrong = len(shown) - right + sum(not r["abstained"] for r in rows if r["unanswerable"])
+    return {
+        "short_precision": ratio(right, len(shown)),
+        "short_coverage": ratio(len(shown), len(answerable)),
+        "wrong_answer_rate": ratio(wrong, len(rows)),
+    }
+
+
+def risk_coverage(rows: Sequence[dict], points: int = 50) -> list[list[float]]:
+    """[coverage, precision] pairs: keeping only the most confident shown short answers
+    (by the reader's `short_confidence`), what share of answerable questions still get one,
+    and how many of those are right. Up to `points` pairs, evenly spaced."""
+    answerable = [r for r in rows if not r["unanswerable"]]
+    shown = sorted(
+        (r for r in answerable if r["short_shown"]),
+        key=lambda r: -(r.get("short_confidence") or 0.0),
+    )
+    curve, right = [], 0
+    step = max(1, len(shown) // points)
+    for i, r in enumerate(shown, 1):
+        right += r["short_correct"]
+        if i % step == 0 or i == len(shown):
+            curve.append([round(i / len(answerable), 4), round(right / i, 4)])
+    return curve
+
+
 def stage_latency(rows: Sequence[dict]) -> dict[str, dict[str, float | None]]:
     """p50 and p95 of retrieval, answering and both, apart: which stage a slowdown is in."""
     stages = {
@@ -62,20 +102,29 @@ def stage_latency(rows: Sequence[dict]) -> dict[str, dict[str, float | None]]:
 
 def by_type(rows: Sequence[dict]) -> dict[str, dict[str, float | None]]:
     """Per question kind: how many, and the scores that kind has."""
-    kinds: dict[str, list[dict]] = {}
+    return _grouped(rows, "type")
+
+
+def by_lang(rows: Sequence[dict]) -> dict[str, dict[str, float | None]]:
+    """Per question language ("id", "en"): English questions over Indonesian articles are
+    their own problem, and must not hide in the average."""
+    return _grouped(rows, "lang")
+
+
+def _grouped(rows: Sequence[dict], key: str) -> dict[str, dict[str, float | None]]:
+    groups: dict[str, list[dict]] = {}
     for r in rows:
-        kinds.setdefault(r["type"], []).append(r)
-    return {
-        kind: {
-            "n": len(group),
-            "hit@5": mean(r["hit@5"] for r in group if r["hit@5"] is not None),
-            "mrr@10": mean(r["mrr@10"] for r in group if r["mrr@10"] is not None),
-            "f1": mean(r["f1"] for r in group if r["f1"] is not None),
-            "contains": mean(r["contains"] for r in group if r["contains"] is not None),
-            "abstained": mean(float(r["abstained"]) for r in group),
-        }
-        for kind, group in sorted(kinds.items())
-    }
+        groups.setdefault(str(r.get(key) or "?"), []).append(r)
+    return {name: _group_scores(group) for name, group in sorted(groups.items())}
+
+
+def _group_scores(group: Sequence[dict]) -> dict[str, float | None]:
+    scores: dict[str, float | None] = {"n": len(group)}
+    for key in ("hit@5", "mrr@10", "f1", "contains"):
+        scores[key] = mean(r[key] for r in group if r[key] is not None)
+    scores.update(short_answer_scores(group))
+    scores["abstained"] = mean(float(r["abstained"]) for r in group)
+    return scores
 
 
 def hit_curve(rows: Sequence[dict]) -> list[float | None]:
