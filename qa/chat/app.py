@@ -298,7 +298,7 @@ def build(index: Index, config: Config) -> gr.Blocks:
                 )
                 clear = gr.Button("Clear chat", size="sm", elem_id="clear")
             with gr.Column(scale=2):
-                gr.Markdown("**Sources** — each [n] with its passage, the quote highlighted")
+                gr.Markdown("**Sources** — each cited article, its quotes highlighted")
                 sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
                 with gr.Accordion("Settings and filters (this session)", open=False):
                     k = gr.Slider(1, 30, value=config.k, step=1, label="Passages to read (top-k)")
