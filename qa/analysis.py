@@ -150,13 +150,15 @@ class Analyzer:
         words = TOKEN.findall(fold_legal_references(text).lower())
         return [stem(w, self.stemmer) for w in words if w not in self.stopwords]
 
-    def answer_near(self, kind: QuestionType, passage: str, question: str, window: int = 3) -> bool:
-        """Is a word of the asked-for kind within `window` words of a query term?
+    def answer_near(
+        self, kind: QuestionType, passage: str, question: str, wanted: set[str], window: int = 3
+    ) -> bool:
+        """Is a word of the asked-for kind within `window` words of a query term (`wanted`:
+        the question's terms, analyzed once by the caller)?
 
         "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
         answer usually stands right next to the words the question repeats.
         """
-        wanted = set(self.terms(question))
         asked = set(TOKEN.findall(question.lower()))
         words = TOKEN.findall(passage)
         for i, word in enumerate(words):

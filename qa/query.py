@@ -107,21 +107,21 @@ def leans_on_history(question: str, analyzer: Analyzer) -> bool:
     Only such a question borrows from the conversation: a self-contained one ("Siapa Bupati
     Sukamaju?") is answered the same with or without history.
     """
-    anaphora = [
-        m.group() for m in _ANAPHORA.finditer(question) if m.group().lower() not in _NOT_ANAPHORA
-    ]
-    if anaphora or _CONTINUES.search(question):
+    return _leans(question, analyzer.terms(question))
+
+
+def _leans(question: str, own: list[str]) -> bool:
+    """`leans_on_history`, given the question's own terms."""
+    refers = any(m.group().lower() not in _NOT_ANAPHORA for m in _ANAPHORA.finditer(question))
+    if refers or _CONTINUES.search(question):
         return True
-    terms = analyzer.terms(question)
-    return len(terms) <= 2 and not _names_something(question)
+    return len(own) <= 2 and not _names_something(question)
 
 
 def _names_something(question: str) -> bool:
     """A name (a capitalized word after the first) or a number: the question says what about."""
     words = WORD.findall(question)
-    return any(w[0].isupper() or w[0].isdigit() for w in words[1:]) or (
-        bool(words) and words[0][0].isdigit()
-    )
+    return any(w[0].isdigit() for w in words) or any(w[0].isupper() for w in words[1:])
 
 
 def followup_text(
@@ -132,9 +132,11 @@ def followup_text(
     "Siapa wali kotanya?" after "Apa program Pemkot Bandarlampung untuk UMKM?" retrieves with
     "Pemkot Bandarlampung UMKM" added, since on its own it names nothing to search for.
     """
-    if not history or not leans_on_history(question, analyzer):
+    if not history:
         return question
     own = analyzer.terms(question)
+    if not _leans(question, own):
+        return question
     previous = str(history[-1][0])
     words = [
         w

@@ -124,6 +124,7 @@ class Retriever:
         idf_sum = sum(idf.values()) or 1.0
         query_bigrams = query.bigrams
         kind = query.kind
+        wanted = set(query.terms)
         chunk_terms = self.store.terms(rowids)
         texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
         best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
@@ -140,7 +141,7 @@ class Retriever:
                 bigrams=len(query_bigrams & bigrams) / len(query_bigrams) if query_bigrams else 0.0,
                 answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query.text)),
                 answer_near=float(
-                    self.analyzer.answer_near(kind, texts.get(rowid, ""), query.text)
+                    self.analyzer.answer_near(kind, texts.get(rowid, ""), query.text, wanted)
                 ),
             )
         return features

@@ -276,9 +276,12 @@ def test_one_card_per_article_with_every_quote_from_it_highlighted():
 def test_passage_is_cut_at_words_with_ellipses():
     text = "aaa bbb ccc ddd QUOTE eee fff ggg hhh"
     start = text.index("QUOTE")
-    before, quote, after = render.passage(text, start, start + 5, context=9)
-    assert (before, quote, after) == ("…ccc ddd ", "QUOTE", " eee fff…")
-    assert render.passage(text, start, start + 5, context=100) == (text[:start], "QUOTE", text[21:])
+    cited = [citation(quote="QUOTE", start=start, end=start + 5)]
+    mark = '<mark data-n="1">QUOTE</mark>'
+    shown = render.passages(text, cited, context=9)
+    assert shown == [f'<p class="qa-passage">…ccc ddd {mark} eee fff…</p>']
+    whole = render.passages(text, cited, context=100)
+    assert whole == [f'<p class="qa-passage">{text[:start]}{mark}{text[21:]}</p>']
 
 
 def test_answer_message_puts_the_short_answer_first_and_drops_the_source_list():

@@ -199,14 +199,16 @@ class _Asked:
     query: Query
     words: set[str]  # its words, lower-cased (a follow-up's borrowed words count)
     wanted: set[str]  # its analyzed terms
+    said: set[str]  # both: what a span is trimmed of at its ends
     numbers: set[str]
     group: str
 
     @classmethod
     def of(cls, query: Query) -> _Asked:
         words = {w.lower() for _, _, w in _tokens(query.text)}
+        wanted = set(query.terms)
         numbers = set(DIGITS.findall(query.text))
-        return cls(query, words, set(query.terms), numbers, _QUESTION_GROUP[query.kind])
+        return cls(query, words, wanted, words | wanted, numbers, _QUESTION_GROUP[query.kind])
 
 
 def span_candidates(
@@ -241,9 +243,7 @@ def _sentence_candidates(
     seen: set[tuple[int, int]] = set()
     for (i0, j0), sources in _raw_spans(tokens, sentence, matched, analyzer).items():
         keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
-        i, j = (
-            (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked.words | asked.wanted, analyzer)
-        )
+        i, j = (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked.said, analyzer)
         if i >= j or (i, j) in seen:
             continue
         seen.add((i, j))

@@ -64,15 +64,6 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def passage(text: str, start: int, end: int, context: int = PASSAGE_CONTEXT) -> tuple[str, ...]:
-    """(before, quote, after): the quote with up to `context` characters of the article
-    on each side, cut at whitespace, with "…" where the article goes on."""
-    lo, hi = _window(text, start, end, context)
-    before = ("…" if lo > 0 else "") + text[lo:start]
-    after = text[end:hi] + ("…" if hi < len(text) else "")
-    return before, text[start:end], after
-
-
 def _window(text: str, start: int, end: int, context: int) -> tuple[int, int]:
     """Up to `context` characters around [start, end), cut at whitespace."""
     lo = max(0, start - context)
@@ -86,9 +77,10 @@ def _window(text: str, start: int, end: int, context: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _passages(text: str, cited: list[Citation], context: int = PASSAGE_CONTEXT) -> list[str]:
-    """The article around its quotes, as HTML paragraphs with each quote in <mark>: quotes
-    near each other share one paragraph, overlapping ones one highlight."""
+def passages(text: str, cited: list[Citation], context: int = PASSAGE_CONTEXT) -> list[str]:
+    """The article around its quotes, as HTML paragraphs with each quote in <mark>, up to
+    `context` characters on each side cut at whitespace, "…" where the article goes on;
+    quotes near each other share one paragraph, overlapping ones one highlight."""
     e = html.escape
     groups: list[list[Citation]] = []
     for c in sorted(cited, key=lambda c: (c.start, c.end)):
@@ -126,7 +118,7 @@ def source_card(cited: list[Citation], article_text: str | None) -> str:
     meta += f"{' · ' if meta else ''}<code>{e(c.article_id)}</code>"
     markers = " ".join(f"[{x.n}]" for x in cited)
     if article_text is not None and all(article_text[x.start : x.end] == x.quote for x in cited):
-        body = "".join(_passages(article_text, cited))
+        body = "".join(passages(article_text, cited))
     else:  # the article changed since the answer: show the quotes as they were verified
         body = "".join(
             f'<p class="qa-passage"><mark data-n="{x.n}">{e(x.quote)}</mark> '

@@ -74,7 +74,10 @@ def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None)
         "answer_ms": (answered - retrieved) * 1000,
     }
     row.update(_scores(item, hits, answer, row["answer"]))
-    row["citations"] = [_citation_row(index, item, c) for c in answer.citations]
+    texts = {c.article_id: index.article_text(c.article_id) for c in answer.citations}
+    row["citations"] = [
+        _citation_row(index, item, c, texts[c.article_id]) for c in answer.citations
+    ]
     return row
 
 
@@ -101,7 +104,7 @@ def _scores(item: GoldItem, hits: Sequence[Hit], answer: Answer, text: str) -> d
     }
 
 
-def _citation_row(index: Any, item: GoldItem, c: Citation) -> dict[str, Any]:
+def _citation_row(index: Any, item: GoldItem, c: Citation, article: str | None) -> dict[str, Any]:
     """A citation, with whether it is correct (gold article or gold answer) and verified again
     against its chunk and article as the store holds them, never as the answerer said."""
     chunk = index.store.chunk(c.chunk_id)
@@ -115,8 +118,7 @@ def _citation_row(index: Any, item: GoldItem, c: Citation) -> dict[str, Any]:
         "end": c.end,
         "correct": not item.unanswerable
         and citation_correct(c.article_id, c.quote, item.doc_ids, item.answers),
-        "verified": same_article
-        and verify_citation(c, chunk.text, chunk.start, index.article_text(c.article_id)),
+        "verified": same_article and verify_citation(c, chunk.text, chunk.start, article),
     }
 
 
