@@ -125,17 +125,13 @@ def stem(word: str, stemmer: str = "snowball") -> str:
     return function(word) or word
 
 
-def term_weights(
-    terms: Sequence[str], total: int, freqs: dict[str, int], unseen: float = 1.0
-) -> dict[str, float]:
-    """BM25-style idf per distinct term among `total` chunks; a term no chunk holds
-    counts `unseen` of its idf (English words over Indonesian text, say)."""
-    weights = {}
-    for t in dict.fromkeys(terms):
-        df = freqs.get(t, 0)
-        idf = math.log((total - df + 0.5) / (df + 0.5) + 1)
-        weights[t] = idf * (unseen if df == 0 else 1.0)
-    return weights
+def term_weights(terms: Sequence[str], total: int, freqs: dict[str, int]) -> dict[str, float]:
+    """BM25-style idf per distinct term among `total` chunks. A term no chunk holds counts
+    in full: a missing name, or an English word with no translation, means missing evidence."""
+    return {
+        t: math.log((total - freqs.get(t, 0) + 0.5) / (freqs.get(t, 0) + 0.5) + 1)
+        for t in dict.fromkeys(terms)
+    }
 
 
 class Analyzer:
@@ -182,8 +178,17 @@ class QuestionType(str, Enum):
 
 
 _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
-    (QuestionType.WHEN, re.compile(r"\b(kapan|kapankah|tanggal berapa|tahun berapa|when)\b")),
-    (QuestionType.HOW_MANY, re.compile(r"\b(berapa|berapakah|how (many|much))\b")),
+    (
+        QuestionType.WHEN,
+        re.compile(
+            r"\b(kapan|kapankah|(tanggal|tahun|bulan|hari) (berapa|apa)(kah)?|when"
+            r"|(what|which) (year|date|day|month|time))\b"
+        ),
+    ),
+    (
+        QuestionType.HOW_MANY,
+        re.compile(r"\b(berapa|berapakah|how (many|much|long|far|high|old|big|large|tall))\b"),
+    ),
     (QuestionType.WHO, re.compile(r"\b(siapa|siapakah|who|whom)\b")),
     (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
 ]

@@ -46,7 +46,10 @@ class Answer:
     lang: str = "id"
     confidence: float = 0.0  # the evidence confidence that abstention compares
     mode: AnswerMode = AnswerMode.EXTRACTIVE  # who wrote it
-    short_confidence: float | None = None  # the span scorer's probability the short answer is right
+    # The calibrated probability that the best short-answer candidate is right; when it is too
+    # low (or the candidate is not the kind asked for) the candidate is `withheld`, not shown.
+    short_confidence: float | None = None
+    withheld: str | None = None
     generated: str | None = None  # the LLM's verified text, with its [n] markers
     notes: list[str] = field(default_factory=list)  # for the reader: why the LLM was not used...
 

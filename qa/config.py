@@ -126,10 +126,6 @@ class Config:
     # question's terms, nudged by the best short-answer candidate's log-odds
     # (qa/answering/reader.py: evidence_confidence).
     abstain_shift: float = 0.0
-    # In an English question, a term that no chunk holds counts this share of its
-    # idf: English words over Indonesian text should not sink every answer. (In an
-    # Indonesian question it counts in full: a missing name means a missing answer.)
-    unseen_term_weight_en: float = 0.25
     # Sentence score = coverage + these weights times bigram share, answer-type
     # presence and 1 / hit rank.
     sentence_bigrams: float = 0.2
@@ -138,10 +134,10 @@ class Config:
     sentence_context: float = 0.5
     sentence_answer_type: float = 0.2
     sentence_rank: float = 0.1
-    # Short answers are scored by the answer model's trained weights (log-odds that a
-    # candidate is the gold answer); below this the quotes answer alone
-    # (costs 0.002 F1 on FacQA train, drops junk such as a law's own number).
-    short_answer_below: float = -3.5
+    # A short answer is shown when the answer model's calibrated probability that it is
+    # right reaches the model's `show_short_above` plus this shift (positive: fewer, surer
+    # short answers); otherwise the quotes answer alone.
+    short_answer_shift: float = 0.0
 
     # How answers are written: "extractive" (no model download, no LLM) or "llm", an
     # OpenAI-compatible chat endpoint whose [n] citations are verified like our own

@@ -200,7 +200,6 @@ class Index:
             self.store.document_frequencies,
             history=history,
             filters=filters,
-            unseen_term_weight_en=self.config.unseen_term_weight_en,
         )
 
     def search(

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from qa.analysis import WORD, Analyzer, QuestionType, question_type, stem, term_weights
 from qa.store import Filters
+from qa.translation.dictionary import Dictionary, load_dictionary
+from qa.translation.translate import translate
 
 # Function words that tell the two languages apart in a question.
 _ENGLISH_CUES = frozenset(
@@ -44,25 +47,89 @@ _CONTINUES = re.compile(
 )
 
 DocumentFrequencies = Callable[[list[str]], tuple[int, dict[str, int]]]
+Alternatives = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class Query:
     """One question, analyzed. `text` is what is searched: the question itself, or a
-    follow-up with the words it borrowed from the question before."""
+    follow-up with the words it borrowed from the question before.
+
+    An English question is translated (`qa.translation`): each translated word is one term
+    of `terms` (a "~word" head) standing for all its Indonesian alternatives (`groups`), and
+    `fold` turns an article's terms into heads, so that every scorer counts a group as one
+    term. An Indonesian question has no groups and `fold` changes nothing.
+    """
 
     question: str
     text: str
     lang: str  # "id" or "en"
     kind: QuestionType
-    terms: list[str]  # analyzed terms of `text`, in order
-    idf: dict[str, float]  # per distinct term; retrieval weighs coverage with these
-    weights: dict[str, float]  # the reader's term weights (unseen English words count less)
+    terms: list[str]  # analyzed terms (or group heads) of `text`, in order
+    idf: dict[str, float]  # per distinct term: how much it counts in coverage and evidence
     filters: Filters = field(default_factory=Filters)
+    groups: dict[str, Alternatives] = field(default_factory=dict)  # head -> alternatives
 
     @property
     def bigrams(self) -> set[tuple[str, str]]:
         return set(zip(self.terms, self.terms[1:], strict=False))
+
+    @property
+    def lexical_terms(self) -> list[str]:
+        """What the lexical index is searched with: every alternative's terms."""
+        found = []
+        for term in self.terms:
+            alternatives = self.groups.get(term, ((term,),))
+            found += [t for alternative in alternatives for t in alternative]
+        return list(dict.fromkeys(found))
+
+    @cached_property
+    def _starts(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Each alternative's first term -> (alternative, head), longest first."""
+        starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for head, alternatives in self.groups.items():
+            for alternative in alternatives:
+                starts.setdefault(alternative[0], []).append((alternative, head))
+        for found in starts.values():
+            found.sort(key=lambda pair: -len(pair[0]))
+        return starts
+
+    def matches(self, terms: Sequence[str | None]) -> list[tuple[int, int, str]]:
+        """(start, end, head) of every place an article's `terms` say a query term; a None
+        term (a stopword kept for its position) matches nothing."""
+        plain = set(self.terms) - set(self.groups)
+        found, i = [], 0
+        while i < len(terms):
+            term = terms[i]
+            heads = [
+                (alt, head)
+                for alt, head in self._starts.get(term or "", ())
+                if tuple(terms[i : i + len(alt)]) == alt
+            ]
+            if heads:
+                size = len(heads[0][0])
+                found += [(i, i + size, head) for alt, head in heads if len(alt) == size]
+                if term in plain:
+                    found.append((i, i + 1, term))
+                i += size
+                continue
+            if term in plain:
+                found.append((i, i + 1, term))
+            i += 1
+        return found
+
+    def fold(self, terms: list[str]) -> list[str]:
+        """An article's terms with each translation replaced by its group's head, for
+        presence, term counts and bigrams; unchanged for an untranslated question."""
+        if not self.groups:
+            return terms
+        starts = {start: (end, head) for start, end, head in self.matches(terms)}
+        folded, i = [], 0
+        while i < len(terms):
+            end, head = starts.get(i, (i + 1, terms[i]))
+            folded.append(head)
+            i = end
+        return folded
 
     @classmethod
     def build(
@@ -72,24 +139,31 @@ class Query:
         document_frequencies: DocumentFrequencies,
         history: Sequence[tuple[str, object]] | None = None,
         filters: Filters | None = None,
-        unseen_term_weight_en: float = 0.25,
+        dictionary: Dictionary | None = None,
     ) -> Query:
-        """`document_frequencies(terms)` gives (chunk count, {term: chunks holding it})."""
+        """`document_frequencies(terms)` gives (chunk count, {term: chunks holding it}).
+        An English question is translated with `dictionary` (default: the shipped one)."""
         text = followup_text(question, history, analyzer)
-        terms = analyzer.terms(text)
         lang = detect_language(question)
-        total, freqs = document_frequencies(list(dict.fromkeys(terms)))
-        unseen = unseen_term_weight_en if lang == "en" else 1.0
-        return cls(
-            question=question,
-            text=text,
-            lang=lang,
-            kind=question_type(question),
-            terms=terms,
-            idf=term_weights(terms, total, freqs),
-            weights=term_weights(terms, total, freqs, unseen),
-            filters=filters or Filters(),
-        )
+        if lang == "en":
+            found = translate(text, dictionary or load_dictionary(), analyzer)
+            terms = [g.head for g in found]
+            groups = {g.head: g.alternatives for g in found if g.translated}
+        else:
+            terms, groups = analyzer.terms(text), {}
+        kind = question_type(question)
+        query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
+        total, freqs = document_frequencies(query.lexical_terms)
+        return replace(query, idf=term_weights(terms, total, _group_frequencies(query, freqs)))
+
+
+def _group_frequencies(query: Query, freqs: dict[str, int]) -> dict[str, int]:
+    """Chunks holding each term; for a group, its most frequent alternative (a phrase is
+    as frequent as its rarest word): a group is as common as its commonest translation."""
+    found = dict(freqs)
+    for head, alternatives in query.groups.items():
+        found[head] = max(min(freqs.get(t, 0) for t in alt) for alt in alternatives)
+    return found
 
 
 def detect_language(question: str) -> str:

@@ -14,6 +14,9 @@ from qa.config import AnswerMode
 
 SOURCES_HEADING = {"id": "Sumber:", "en": "Sources:"}
 NOTE_LABEL = {"id": "Catatan:", "en": "Note:"}
+# Said before the quotes when no short answer is sure enough to be shown: the quotes are the
+# answer, in the articles' own words.
+QUOTES_FRAMING = {"id": "Menurut artikel:", "en": "The articles say:"}
 
 
 _QUOTE_MARKS = '"“”„«»'
@@ -52,7 +55,7 @@ def _body_lines(answer: Answer) -> list[str]:
     elif answer.short_answer:
         lines = [f"{answer.short_answer} [1]", ""]
     else:
-        lines = []
+        lines = [QUOTES_FRAMING[answer.lang]]
     lines += [quote_line(c) for c in answer.citations]
     lines += ["", SOURCES_HEADING[answer.lang]]
     lines += [source_line(c) for c in answer.citations]

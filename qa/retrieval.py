@@ -13,6 +13,7 @@ let the hybrid beat it instead.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from qa.analysis import Analyzer, has_answer_type
@@ -20,6 +21,10 @@ from qa.config import Config, RetrieverKind
 from qa.embedding import Embedder
 from qa.query import Query
 from qa.store import Store
+
+BM25_K1, BM25_B = 1.2, 0.75
+# A translated query's BM25 candidates are re-scored from this many times more index hits.
+TRANSLATED_WIDENING = 3
 
 
 @dataclass
@@ -90,6 +95,26 @@ class Weights:
         )
 
 
+def group_bm25(query: Query, chunk_terms: dict[int, list[str]]) -> dict[int, float]:
+    """Okapi BM25 (k1 1.2, b 0.75, as SQLite FTS5) over the folded terms, lengths relative
+    to these chunks' mean: a translated word's group is one term, its count the count of
+    all its alternatives."""
+    if not chunk_terms:
+        return {}
+    lengths = {rowid: len(terms) for rowid, terms in chunk_terms.items()}
+    mean = sum(lengths.values()) / len(lengths) or 1.0
+    scores = {}
+    for rowid, terms in chunk_terms.items():
+        counts = Counter(query.fold(terms))
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rowid] / mean)
+        scores[rowid] = sum(
+            idf * counts[t] * (BM25_K1 + 1) / (counts[t] + norm)
+            for t, idf in query.idf.items()
+            if counts[t]
+        )
+    return scores
+
+
 def fuse(features: dict[int, Features], weights: Weights) -> list[tuple[int, float]]:
     scored = {rowid: weights.score(f) for rowid, f in features.items()}
     return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -107,13 +132,25 @@ class Retriever:
         bm25: dict[int, float] = {}
         dense: dict[int, float] = {}
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
-            bm25 = dict(self.store.lexical_search(query.terms, n, query.filters))
+            bm25 = self.lexical(query, n)
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             vector = self.embedder.encode_query(query.text)
             dense = dict(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
         return Candidates(dense=dense, bm25=bm25)
+
+    def lexical(self, query: Query, n: int) -> dict[int, float]:
+        """BM25 candidates. A translated query is searched with every alternative, then
+        re-scored with each group counted as one term (`group_bm25`): the index alone would
+        add up a group's synonyms as if the question said each of them."""
+        if not query.groups:
+            return dict(self.store.lexical_search(query.terms, n, query.filters))
+        wide = self.store.lexical_search(
+            query.lexical_terms, n * TRANSLATED_WIDENING, query.filters
+        )
+        rescored = group_bm25(query, self.store.terms([rowid for rowid, _ in wide]))
+        return dict(sorted(rescored.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
 
     def features(self, query: Query, found: Candidates) -> dict[int, Features]:
         """The hybrid's signals for every candidate chunk."""
@@ -124,14 +161,14 @@ class Retriever:
         idf_sum = sum(idf.values()) or 1.0
         query_bigrams = query.bigrams
         kind = query.kind
-        wanted = set(query.terms)
+        wanted = set(query.lexical_terms)
         chunk_terms = self.store.terms(rowids)
         texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
         best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
         best_dense = max(found.dense.values(), default=0.0)
         features = {}
         for rowid in rowids:
-            terms = chunk_terms.get(rowid, [])
+            terms = query.fold(chunk_terms.get(rowid, []))
             present = set(terms)
             bigrams = set(zip(terms, terms[1:], strict=False))
             features[rowid] = Features(

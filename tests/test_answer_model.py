@@ -40,7 +40,7 @@ def test_scores_are_the_logistic_regression_log_odds() -> None:
     [
         (lambda d: d.pop("span_weights"), "bad or missing field"),
         (lambda d: d["abstain_below"].pop("who"), "no abstain_below for who"),
-        (lambda d: d.update(format=99), "not an answer model of format 1"),
+        (lambda d: d.update(format=99), "not an answer model of format 2"),
         (lambda d: d["span_weights"].update(bias=0.0), "does not match its version"),
     ],
 )

@@ -228,3 +228,32 @@ def test_abstain_shift_moves_the_bar_for_every_question() -> None:
     assert abstains("Berapa penumpang kapal Yo To?", 2.0)
     assert abstains("Berapa harga beras di Surabaya?", 0.0)
     assert not abstains("Berapa harga beras di Surabaya?", -2.0)
+
+
+def test_a_span_of_the_wrong_kind_is_withheld_and_the_quotes_answer() -> None:
+    """A date for "who?" is never shown in bold: the quote answers, framed plainly."""
+    text = "Wali Kota Bandarlampung dilantik pada Agustus 1962."
+    hits = [Hit("w#0", "w", 1.0, "Wali Kota", text, 0, len(text))]
+    config = make_config(Path("unused"), short_answer_shift=-1.0)  # show anything of its kind
+    answer = read_alone("Siapa wali kota Bandarlampung?", hits, lambda t: (100, {}), {"w": text},
+                        config)  # fmt: skip
+    assert not answer.abstained and answer.short_answer is None
+    assert answer.withheld is not None and "1962" in answer.withheld
+    assert answer.short_confidence == 0.0
+    assert to_text(answer).startswith("Menurut artikel:\n“Wali Kota Bandarlampung dilantik")
+
+
+def test_a_short_answer_is_shown_only_when_probably_right() -> None:
+    """The same answer, shown or withheld as the bar on its calibrated probability moves."""
+    text = "Kapal Yo To membawa 84 penumpang dari Cilacap."
+    hits = [Hit("yoto#0", "yoto", 1.0, "Kapal Yo To", text, 0, len(text))]
+
+    def ask(shift: float) -> Answer:
+        config = make_config(Path("unused"), short_answer_shift=shift)
+        return read_alone("Berapa penumpang kapal Yo To?", hits, lambda t: (100, {}),
+                          {"yoto": text}, config)  # fmt: skip
+
+    shown, withheld = ask(-1.0), ask(1.0)
+    assert shown.short_answer == "84 penumpang" and withheld.short_answer is None
+    assert withheld.withheld == "84 penumpang"
+    assert shown.short_confidence == withheld.short_confidence  # one probability, two bars

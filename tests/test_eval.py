@@ -255,8 +255,13 @@ def test_short_answers_are_right_by_f1_or_by_holding_a_gold_answer():
 
 
 def _shown(right: bool, confidence: float, lang: str = "id") -> dict:
-    return {**_row(), "short_shown": True, "short_correct": right,
+    return {**_row(), "short_shown": True, "short_correct": right, "candidate_correct": right,
             "short_confidence": confidence, "lang": lang}  # fmt: skip
+
+
+def _withheld(right: bool, confidence: float) -> dict:
+    """A candidate the reader did not show: not in the metrics, on the risk-coverage curve."""
+    return {**_row(), "candidate_correct": right, "short_confidence": confidence}
 
 
 def test_short_precision_coverage_and_wrong_answers():
@@ -264,7 +269,7 @@ def test_short_precision_coverage_and_wrong_answers():
         _shown(True, 0.9),
         _shown(False, 0.8),
         _shown(True, 0.3),
-        _row(),  # answerable, quotes only: no short answer shown
+        _withheld(False, 0.2),  # answerable, quotes only: its candidate was withheld
         _row(unanswerable=True, abstained=False),  # answered although unanswerable: wrong
         _row(unanswerable=True, abstained=True),
     ]
@@ -272,8 +277,8 @@ def test_short_precision_coverage_and_wrong_answers():
     assert metrics["short_precision"] == pytest.approx(2 / 3)  # 2 of 3 shown are right
     assert metrics["short_coverage"] == pytest.approx(3 / 4)  # 3 of 4 answerable
     assert metrics["wrong_answer_rate"] == pytest.approx(2 / 6)  # one wrong span, one answered
-    # Most confident first: 1/4 coverage at 1.0, 2/4 at 0.5, 3/4 at 2/3.
-    assert risk_coverage(rows) == [[0.25, 1.0], [0.5, 0.5], [0.75, 0.6667]]
+    # Most confident first, withheld candidates too: 1/4 at 1.0, 2/4 at 0.5, 3/4 at 2/3, 4/4.
+    assert risk_coverage(rows) == [[0.25, 1.0], [0.5, 0.5], [0.75, 0.6667], [1.0, 0.5]]
 
 
 def test_scores_by_language():

@@ -80,3 +80,30 @@ def test_facqa_gold_answers_are_verbatim_spans_of_every_doc_id():
         gold = load_gold([FACQA / f"gold-{split}.jsonl"])
         assert len(gold) == size
         _check_spans(gold, texts)
+
+
+def test_news_dev_answers_are_verbatim_spans_and_apart_from_the_gold(sample_texts):
+    dev = load_gold([ROOT / "eval" / "news" / "dev.jsonl"])
+    _check_spans(dev, sample_texts)
+    assert len(dev) >= 120 and {g.lang for g in dev} == {"id", "en"}
+    held_out = {g.question.casefold() for g in load_gold([NEWS])}
+    assert not held_out & {g.question.casefold() for g in dev}  # tuning never sees the gold
+
+
+def test_english_facqa_valid_is_a_translation_question_by_question():
+    indonesian = load_gold([FACQA / "gold-valid.jsonl"])
+    english = load_gold([FACQA / "gold-valid-en.jsonl"])
+    assert [g.id.replace("-en-", "-") for g in english] == [g.id for g in indonesian]
+    for en, id_ in zip(english, indonesian, strict=True):
+        assert en.lang == "en" and (en.answers, en.doc_ids) == (id_.answers, id_.doc_ids)
+        assert en.question != id_.question
+
+
+def test_offtopic_set_is_unanswerable_half_in_each_language_and_grep_checked():
+    folder = ROOT / "eval" / "offtopic"
+    gold = load_gold([folder / "gold.jsonl"])
+    assert len(gold) >= 80 and all(g.unanswerable for g in gold)
+    langs = Counter(g.lang for g in gold)
+    assert langs["en"] == langs["id"] == len(gold) // 2
+    checked = (folder / "checks.tsv").read_text("utf-8")
+    assert all(g.id in checked for g in gold)  # each with the grep recorded next to it

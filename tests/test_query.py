@@ -23,16 +23,8 @@ def test_a_question_is_analyzed_once_with_its_kind_language_and_weights() -> Non
     assert query.kind is QuestionType.WHO and query.lang == "id"
     assert query.text == query.question and query.filters is filters
     assert "bandarlampung" in query.terms and "siapa" not in query.terms  # stopwords go
-    assert set(query.idf) == set(query.terms) == set(query.weights)
+    assert set(query.idf) == set(query.terms)
     assert (query.terms[0], query.terms[1]) in query.bigrams
-
-
-def test_unseen_words_of_an_english_question_count_less_for_the_reader_only() -> None:
-    english = Query.build("Who was the mayor kemarin?", ANALYZER, frequencies)
-    assert english.lang == "en"
-    assert english.weights["kemarin"] == 0.25 * english.idf["kemarin"]
-    indonesian = Query.build("Siapa wali kota kemarin?", ANALYZER, frequencies)
-    assert indonesian.weights["kemarin"] == indonesian.idf["kemarin"]
 
 
 def test_a_short_followup_searches_with_the_last_questions_words() -> None:
@@ -67,3 +59,29 @@ def test_only_a_question_that_leans_on_the_last_one_borrows_its_words(question, 
     assert leans_on_history(question, ANALYZER) is leans
     query = Query.build(question, ANALYZER, frequencies, history=history)
     assert (query.text != question) is leans
+
+
+def test_an_english_question_is_translated_into_groups_that_count_as_one_term() -> None:
+    query = Query.build("Who is the regional secretary of Bandarlampung?", ANALYZER, frequencies)
+    assert query.lang == "en"
+    head = "~regional_secretary"
+    assert query.terms == [head, "bandarlampung"]  # a phrase first, the name as it is
+    assert ("sekda",) in query.groups[head] and ("sekretaris", "daerah") in query.groups[head]
+    assert {"sekda", "sekretaris", "daerah", "bandarlampung"} <= set(query.lexical_terms)
+    article = ANALYZER.terms("Sekretaris Daerah Kota Bandarlampung, Badri Tamam (Sekda)")
+    folded = query.fold(article)
+    assert folded.count(head) == 2 and "sekretaris" not in folded  # both spellings, one term
+    assert set(query.idf) == set(query.terms)
+
+
+def test_untranslatable_english_words_count_in_full() -> None:
+    english = Query.build("Who painted the Mona Lisa kemarin?", ANALYZER, frequencies)
+    assert "kemarin" in english.terms  # no chunk holds it: full idf, no discount
+    assert english.idf["kemarin"] > english.idf["mona"]
+
+
+def test_an_indonesian_question_is_not_translated() -> None:
+    query = Query.build("Siapa wali kota Bandarlampung?", ANALYZER, frequencies)
+    assert query.groups == {} and query.lexical_terms == query.terms
+    terms = ANALYZER.terms("Wali Kota Bandarlampung Herman HN")
+    assert query.fold(terms) == terms

@@ -35,7 +35,10 @@ def test_extractive_text_has_the_short_answer_quotes_and_sources() -> None:
 
 def test_quotes_answer_alone_when_there_is_no_short_answer() -> None:
     answer = Answer(None, False, [citation(1, "Kata Badri.", source=None, date=None)], "en")
-    assert to_text(answer) == "“Kata Badri.” [1]\n\nSources:\n[1] Judul 1 — a1"
+    # framed plainly in the question's language: the quotes are the answer
+    assert to_text(answer) == "The articles say:\n“Kata Badri.” [1]\n\nSources:\n[1] Judul 1 — a1"
+    indonesian = Answer(None, False, answer.citations, "id")
+    assert to_text(indonesian).startswith("Menurut artikel:\n“Kata Badri.” [1]")
 
 
 def test_an_abstention_says_not_found_in_the_questions_language() -> None:
@@ -84,6 +87,6 @@ def test_json_keeps_the_keys_clients_read_and_adds_the_structured_ones() -> None
 
 def test_a_quote_with_its_own_quotation_marks_is_not_wrapped_in_more() -> None:
     spoken = citation(1, '"Kami siap," kata Badri.')
-    assert to_text(Answer(None, False, [spoken])).startswith('"Kami siap," kata Badri. [1]\n')
+    assert '\n"Kami siap," kata Badri. [1]\n' in to_text(Answer(None, False, [spoken]))
     inner = citation(2, 'Badri berkata "kami siap".')
     assert '“Badri berkata "kami siap".” [2]' in to_text(Answer(None, False, [inner]))

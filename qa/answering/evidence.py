@@ -43,21 +43,22 @@ def score_sentences(
     tersebut masih berada di dermaga ..." answers "Di manakah kapal Yo To berada?" because the
     sentence before names the ship.
     """
-    weights = query.weights
+    weights = query.idf
     total = sum(weights.values()) or 1.0
     bigrams = query.bigrams
     found: list[Evidence] = []
     seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences
     for rank, hit in enumerate(hits[: config.answer_hits]):
         spans = split_sentences(hit.text)
-        term_sets = [set(analyzer.terms(hit.text[start:end])) for start, end in spans]
+        term_lists = [query.fold(analyzer.terms(hit.text[start:end])) for start, end in spans]
+        term_sets = [set(terms) for terms in term_lists]
         for k, (start, end) in enumerate(spans):
             key = (hit.article_id, hit.start + start)
             if key in seen:
                 continue
             seen.add(key)
             text = hit.text[start:end]
-            terms = analyzer.terms(text)
+            terms = term_lists[k]
             present = term_sets[k]
             around = set().union(*term_sets[max(k - 1, 0) : k + 2]) - present
             coverage = (

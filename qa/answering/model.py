@@ -1,9 +1,11 @@
 """The reader's learned parameters, as a versioned data file (`model.json` beside this module).
 
-Two things are learned on FacQA train by `python bench/answering.py --train`, which writes the
-file: the short-answer scorer (logistic-regression weights over the features of each candidate
-span, see `qa.answering.spans`) and abstention (how much the best span's score adds to the
-evidence's coverage, and the confidence each question type needs). The version is a hash of
+Three things are learned by `python bench/answering.py --train`, which writes the file: the
+short-answer scorer (logistic-regression weights over the features of each candidate span, see
+`qa.answering.spans`), abstention (how much the best span's score adds to the evidence's
+coverage, and the confidence each question type needs), both on FacQA train, and whether the
+top candidate is right (`qa.answering.correctness`: weights, and the probability a short
+answer needs to be shown), on FacQA train and the news dev set. The version is a hash of
 the content, so an eval report can say which model produced it.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 from qa.analysis import QuestionType
 
 MODEL_FILE = Path(__file__).with_name("model.json")
-FORMAT = 1  # bump when the file's layout changes
+FORMAT = 2  # bump when the file's layout changes
 
 
 class ModelFileError(ValueError):
@@ -30,6 +33,8 @@ class AnswerModel:
     span_weights: dict[str, float]
     abstain_span_weight: float
     abstain_below: dict[QuestionType, float]
+    correct_weights: dict[str, float]
+    show_short_above: float  # the probability of being right a short answer needs
     trained_on: str = ""
     trained_by: str = ""
 
@@ -42,6 +47,10 @@ class AnswerModel:
         """Log-odds that a candidate with these features is the gold answer."""
         return linear(self.span_weights, features)
 
+    def correct_probability(self, features: dict[str, float]) -> float:
+        """Probability that the top candidate, with these question-level features, is right."""
+        return 1 / (1 + math.exp(-max(min(linear(self.correct_weights, features), 30.0), -30.0)))
+
     def _content(self) -> dict:
         return {
             "format": FORMAT,
@@ -50,6 +59,8 @@ class AnswerModel:
             "span_weights": dict(sorted(self.span_weights.items())),
             "abstain_span_weight": self.abstain_span_weight,
             "abstain_below": {k.value: v for k, v in self.abstain_below.items()},
+            "correct_weights": dict(sorted(self.correct_weights.items())),
+            "show_short_above": self.show_short_above,
         }
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -80,6 +91,8 @@ def _load(path: str) -> AnswerModel:
             span_weights={str(k): float(v) for k, v in data["span_weights"].items()},
             abstain_span_weight=float(data["abstain_span_weight"]),
             abstain_below={QuestionType(k): float(v) for k, v in data["abstain_below"].items()},
+            correct_weights={str(k): float(v) for k, v in data["correct_weights"].items()},
+            show_short_above=float(data["show_short_above"]),
             trained_on=str(data.get("trained_on", "")),
             trained_by=str(data.get("trained_by", "")),
         )

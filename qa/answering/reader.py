@@ -5,16 +5,18 @@ checked against the article. The best chunks are cut into scored sentences (`evi
 short answer is picked from the best of them by the learned span scorer (`spans`, `model`); its
 sentence and the next best become quotes, each verified against its chunk and article
 (`citations`). When the evidence is too weak for the question's type, the answer says plainly
-that it was not found.
+that it was not found. The short answer is shown only when it is the kind asked for and
+its calibrated probability of being right (`correctness`) is high; otherwise the quotes answer
+alone.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 from qa.analysis import Analyzer
 from qa.answering.citations import cite, verify_citation
+from qa.answering.correctness import features, of_asked_kind
 from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
 from qa.answering.spans import Candidate, span_candidates
@@ -72,8 +74,10 @@ def read(
     if confidence < abstain_below(query, model, config):
         return Answer.not_found(query.lang, confidence)
     chosen = candidates[0].evidence if candidates else best
-    likely = candidates and candidates[0].score >= config.short_answer_below
-    short = candidates[0].text if likely else None  # else the quotes answer alone
+    right = correct_probability(query, candidates, analyzer, model)
+    bar = model.show_short_above + config.short_answer_shift
+    shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
+    short = candidates[0].text if shown else None  # else the quotes answer alone
     quotes = [chosen] + [
         e
         for e in evidence[: config.answer_quotes + 1]
@@ -83,10 +87,29 @@ def read(
     if not verified:
         return Answer.not_found(query.lang, confidence)
     if verified[0][0] is not chosen:
-        short = None  # its sentence cannot be shown, so neither can the answer taken from it
-    citations = [c for _, c in verified]
-    sure = round(1 / (1 + math.exp(-candidates[0].score)), 4) if short else None
-    return Answer(short, False, citations, query.lang, round(confidence, 4), short_confidence=sure)
+        short = right = None  # its sentence cannot be shown, nor the answer taken from it
+    withheld = candidates[0].text if right is not None and short is None else None
+    return Answer(
+        short,
+        False,
+        [c for _, c in verified],
+        query.lang,
+        round(confidence, 4),
+        short_confidence=None if right is None else round(right, 4),
+        withheld=withheld,
+    )
+
+
+def correct_probability(
+    query: Query, candidates: Sequence[Candidate], analyzer: Analyzer, model: AnswerModel
+) -> float | None:
+    """How likely the top candidate is right (None: there is none); 0 when it is not the
+    kind of thing asked for ("Agustus 1962" for "who"), which is never shown."""
+    if not candidates:
+        return None
+    if not of_asked_kind(query.kind, candidates[0].text):
+        return 0.0
+    return model.correct_probability(features(query, candidates, analyzer))
 
 
 def _verified(

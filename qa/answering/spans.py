@@ -42,13 +42,13 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
 
 
-def _matched(tokens: list[tuple[int, int, str]], wanted: set[str], analyzer: Analyzer) -> list[int]:
-    """Indexes of sentence tokens whose stem is a question term."""
-    return [
-        i
-        for i, (_, _, w) in enumerate(tokens)
-        if w.lower() not in analyzer.stopwords and stem(w.lower(), analyzer.stemmer) in wanted
+def _matched(tokens: list[tuple[int, int, str]], query: Query, analyzer: Analyzer) -> list[int]:
+    """Indexes of sentence tokens that say a question term (or one of its translations)."""
+    stems = [
+        None if w.lower() in analyzer.stopwords else stem(w.lower(), analyzer.stemmer)
+        for _, _, w in tokens
     ]
+    return sorted({k for start, end, _ in query.matches(stems) for k in range(start, end)})
 
 
 def _name_spans(tokens: list[tuple[int, int, str]], text: str) -> list[tuple[int, int]]:
@@ -198,7 +198,7 @@ class _Asked:
 
     query: Query
     words: set[str]  # its words, lower-cased (a follow-up's borrowed words count)
-    wanted: set[str]  # its analyzed terms
+    wanted: set[str]  # its analyzed terms, with every translation's
     said: set[str]  # both: what a span is trimmed of at its ends
     numbers: set[str]
     group: str
@@ -206,7 +206,7 @@ class _Asked:
     @classmethod
     def of(cls, query: Query) -> _Asked:
         words = {w.lower() for _, _, w in _tokens(query.text)}
-        wanted = set(query.terms)
+        wanted = set(query.terms) | set(query.lexical_terms)
         numbers = set(DIGITS.findall(query.text))
         return cls(query, words, wanted, words | wanted, numbers, _QUESTION_GROUP[query.kind])
 
@@ -238,7 +238,7 @@ def _sentence_candidates(
     tokens = _tokens(sentence)
     if not tokens:
         return []
-    matched = _matched(tokens, asked.wanted, analyzer)
+    matched = _matched(tokens, asked.query, analyzer)
     found: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
     for (i0, j0), sources in _raw_spans(tokens, sentence, matched, analyzer).items():

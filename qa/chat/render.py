@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from qa.answers import NOT_FOUND, Answer, Citation
 from qa.index import IngestReport
-from qa.render import NOTE_LABEL, notes_first, quote_line
+from qa.render import NOTE_LABEL, QUOTES_FRAMING, notes_first, quote_line
 
 NOT_FOUND_HINT = {
     "id": "Coba kata lain, tambah konteks, atau longgarkan filter tanggal/sumber.",
@@ -48,6 +48,8 @@ def answer_markdown(answer: Answer) -> str:
         body.append(escape_markdown(answer.generated.strip()))
     elif answer.short_answer:
         body.append(f"**{escape_markdown(f'{answer.short_answer} [1]')}**")
+    else:
+        body.append(escape_markdown(QUOTES_FRAMING[lang]))
     body.append(escape_markdown("\n".join(quote_line(c) for c in answer.citations)))
     return "\n\n".join(notes + body if notes_first(answer) else body + notes)
 

@@ -67,6 +67,7 @@ def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None)
         ],
         "short_answer": answer.short_answer,
         "short_confidence": answer.short_confidence,
+        "withheld": answer.withheld,
         "answer": to_text(answer),
         "abstained": answer.abstained,
         "evidence_score": answer.confidence,
@@ -86,6 +87,7 @@ def _scores(item: GoldItem, hits: Sequence[Hit], answer: Answer, text: str) -> d
 
     "contains" looks in the whole text a reader sees (short answer, quotes, source titles)."""
     shown = not answer.abstained and bool(answer.short_answer)
+    candidate = answer.short_answer or answer.withheld  # the best short answer, shown or not
     if item.unanswerable:
         none = ("em", "f1", "contains", "short_correct", "hit_curve", *retrieval_scores([], []))
         return {**dict.fromkeys(none), "short_shown": shown}
@@ -101,6 +103,7 @@ def _scores(item: GoldItem, hits: Sequence[Hit], answer: Answer, text: str) -> d
         "contains": float(not answer.abstained and contains_answer(text, item.answers)),
         "short_shown": shown,
         "short_correct": shown and short_correct(answer.short_answer, item.answers),
+        "candidate_correct": short_correct(candidate, item.answers) if candidate else None,
     }
 
 

@@ -70,19 +70,20 @@ def short_answer_scores(rows: Sequence[dict]) -> dict[str, float | None]:
 
 
 def risk_coverage(rows: Sequence[dict], points: int = 50) -> list[list[float]]:
-    """[coverage, precision] pairs: keeping only the most confident shown short answers
-    (by the reader's `short_confidence`), what share of answerable questions still get one,
-    and how many of those are right. Up to `points` pairs, evenly spaced."""
+    """[coverage, precision] pairs: showing only the best short-answer candidates (shown or
+    withheld) above a falling `short_confidence`, what share of answerable questions get
+    one, and how many of those are right. Up to `points` pairs, evenly spaced; the reader's
+    own threshold is one point on this curve."""
     answerable = [r for r in rows if not r["unanswerable"]]
-    shown = sorted(
-        (r for r in answerable if r["short_shown"]),
+    ranked = sorted(
+        (r for r in answerable if r.get("candidate_correct") is not None),
         key=lambda r: -(r.get("short_confidence") or 0.0),
     )
     curve, right = [], 0
-    step = max(1, len(shown) // points)
-    for i, r in enumerate(shown, 1):
-        right += r["short_correct"]
-        if i % step == 0 or i == len(shown):
+    step = max(1, len(ranked) // points)
+    for i, r in enumerate(ranked, 1):
+        right += r["candidate_correct"]
+        if i % step == 0 or i == len(ranked):
             curve.append([round(i / len(answerable), 4), round(right / i, 4)])
     return curve
 

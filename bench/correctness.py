@@ -1,0 +1,191 @@
+"""Fit when a short answer is shown: the correctness model and its threshold.
+
+    python bench/correctness.py                    # fit on FacQA train + news dev, write model
+    python bench/correctness.py --check            # only print the curves of the current model
+
+For every question of FacQA train (over the FacQA index) and of the news dev set (over the
+sample corpus) that the reader does not abstain on, the top short-answer candidate is labelled
+right when it matches a gold answer as `qa eval` counts it (`short_correct`: token F1 >= 0.5
+or a gold answer inside it). A logistic regression over `qa.answering.correctness.features`
+gives the probability; `show_short_above` is the lowest threshold whose shown answers are
+right at least `PRECISION` of the time in two-fold cross-validation over both sets together.
+FacQA valid and the held-out news gold are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.feature_extraction import DictVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from qa.answering.correctness import features, of_asked_kind  # noqa: E402
+from qa.answering.evidence import score_sentences  # noqa: E402
+from qa.answering.model import MODEL_FILE, AnswerModel, load_model  # noqa: E402
+from qa.answering.reader import abstain_below, evidence_confidence  # noqa: E402
+from qa.answering.spans import span_candidates  # noqa: E402
+from qa.config import Config  # noqa: E402
+from qa.eval.command import corpus_index_dir  # noqa: E402
+from qa.eval.metrics import short_correct  # noqa: E402
+from qa.index import Index  # noqa: E402
+from qa.sample import sample_files  # noqa: E402
+
+PRECISION = 0.85  # the share of shown short answers that must be right, both sets together
+PRECISION_EACH = 0.80  # ... and in each set alone (long news articles are harder)
+SETS = {
+    "facqa-train": (ROOT / "eval/facqa/gold-train.jsonl", [ROOT / "eval/facqa/corpus.jsonl"]),
+    "news-dev": (ROOT / "eval/news/dev.jsonl", None),  # None: the bundled sample corpus
+}
+
+
+@dataclass
+class Example:
+    """The top candidate of one answered question: its features and whether it is right."""
+
+    source: str
+    features: dict[str, float]
+    right: bool
+    typed: bool
+
+
+def index_for(corpus: list[Path] | None, config: Config) -> Index:
+    """The index `qa eval` keeps for this corpus under index/eval/ (run `make eval-guard`,
+    or `qa eval` on the set, first to build it)."""
+    name = None if corpus else "sample"
+    folder = corpus_index_dir(config, corpus or sample_files(), name)
+    if not (folder / "manifest.json").exists():
+        sys.exit(f"no index at {folder}: build it with qa eval first (see the README)")
+    return Index(config.replace(index=folder))
+
+
+def examples(name: str, index: Index, gold: Path, config: Config) -> list[Example]:
+    """Run the reader's steps on every answerable question of `gold`."""
+    found = []
+    model = index.answer_model
+    for line in gold.read_text("utf-8").splitlines():
+        item = json.loads(line)
+        if not item["answers"]:
+            continue
+        query = index.query(item["question"])
+        evidence = score_sentences(query, index.search(query), index.analyzer, config)
+        if not evidence:
+            continue
+        candidates = span_candidates(
+            query, evidence, index.analyzer, model, config.answer_sentences
+        )
+        confidence = evidence_confidence(evidence[0], candidates, model)
+        if not candidates or confidence < abstain_below(query, model, config):
+            continue
+        right = short_correct(candidates[0].text, item["answers"])
+        typed = of_asked_kind(query.kind, candidates[0].text)
+        found.append(Example(name, features(query, candidates, index.analyzer), right, typed))
+    return found
+
+
+def fit(rows: list[Example], c: float = 1.0) -> dict[str, float]:
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([r.features for r in rows])
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, [int(r.right) for r in rows])
+    weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True))
+    weights["bias"] = float(model.intercept_[0])
+    return {k: round(float(v), 4) for k, v in weights.items()}
+
+
+def cross_validated(rows: list[Example]) -> list[float]:
+    """Each example's probability from a model fit on the other half (typed ones only)."""
+    order = list(range(len(rows)))
+    random.Random(0).shuffle(order)
+    halves = [order[::2], order[1::2]]
+    probability = [0.0] * len(rows)
+    for k in (0, 1):
+        weights = fit([rows[i] for i in halves[1 - k] if rows[i].typed])
+        scorer = replace(load_model(), correct_weights=weights)
+        for i in halves[k]:
+            if rows[i].typed:
+                probability[i] = scorer.correct_probability(rows[i].features)
+    return probability
+
+
+def curve(rows: list[Example], probability: list[float], answerable: dict[str, int]) -> None:
+    """Precision and coverage of shown short answers, per set, at a few thresholds."""
+    print("threshold  " + "  ".join(f"{name:>22s}" for name in answerable))
+    for t in [x / 100 for x in range(30, 91, 5)]:
+        cells = []
+        for name, total in answerable.items():
+            shown = [
+                r for r, p in zip(rows, probability, strict=True) if r.source == name and p >= t
+            ]
+            right = sum(r.right for r in shown)
+            cells.append(f"{right / max(len(shown), 1):.3f} @ {len(shown) / total:.3f}")
+        print(f"  {t:.2f}     " + "  ".join(f"{c:>22s}" for c in cells))
+
+
+def threshold(rows: list[Example], probability: list[float]) -> float:
+    """The lowest threshold whose shown answers reach `PRECISION` together and
+    `PRECISION_EACH` in each set, at it and at every threshold above."""
+    grid = [x / 100 for x in range(20, 96)]
+    sources = {r.source for r in rows}
+
+    def good(t: float) -> bool:
+        return _precision(rows, probability, t) >= PRECISION and all(
+            _precision(rows, probability, t, s) >= PRECISION_EACH for s in sources
+        )
+
+    return next((t for t in grid if all(good(u) for u in grid if u >= t)), grid[-1])
+
+
+def _precision(
+    rows: list[Example], probability: list[float], t: float, source: str | None = None
+) -> float:
+    shown = [
+        r.right
+        for r, p in zip(rows, probability, strict=True)
+        if p >= t and source in (None, r.source)
+    ]
+    return sum(shown) / len(shown) if shown else 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="print curves, write nothing")
+    parser.add_argument("--model-out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    config = Config.load()
+    rows: list[Example] = []
+    answerable: dict[str, int] = {}
+    for name, (gold, corpus) in SETS.items():
+        with index_for(corpus, config) as index:
+            found = examples(name, index, gold, config)
+        answerable[name] = sum(
+            bool(json.loads(line)["answers"]) for line in gold.read_text("utf-8").splitlines()
+        )
+        print(f"{name}: {len(found)} answered, {sum(r.right for r in found)} right")
+        rows += found
+    model = load_model()
+    if args.check:
+        current = [model.correct_probability(r.features) if r.typed else 0.0 for r in rows]
+        curve(rows, current, answerable)
+        return
+    probability = cross_validated(rows)
+    print("two-fold cross-validated:")
+    curve(rows, probability, answerable)
+    fitted: AnswerModel = replace(
+        model,
+        correct_weights=fit([r for r in rows if r.typed]),
+        show_short_above=threshold(rows, probability),
+    )
+    fitted.save(args.model_out)
+    print(f"show_short_above = {fitted.show_short_above}")
+    print(f"wrote {args.model_out}: answer model {fitted.version} (was {model.version})")
+
+
+if __name__ == "__main__":
+    main()

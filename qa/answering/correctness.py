@@ -1,0 +1,117 @@
+"""Is the short answer right? A calibrated probability, so that a bold answer is shown only
+when it probably is.
+
+The span scorer (`spans`) ranks candidates within one question; its top score says little
+about whether the top pick is right (on FacQA train the pick is right 56% of the time, and
+its score barely separates right from wrong). What does separate them is how the pick stands
+against the question's other candidates: its share of all candidates' probability, the share
+of those that overlap it, its margin over the best rival that does not, how much of the
+question stands right around it, whether its sentence covers the question, and whether it is
+the kind of thing asked for. A logistic regression over these, fit on FacQA train and the
+news dev set (`bench/answer_model.py`), gives the probability; the reader shows the answer
+when it reaches the model's `show_short_above`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from qa.analysis import TOKEN, WORD, Analyzer, QuestionType
+from qa.answering.spans import Candidate
+from qa.calendar import MONTH_NAMES, WEEKDAYS
+from qa.query import Query
+
+_RIVAL_FLOOR = -12.0  # a pick with no rival stands this far above "nothing"
+_MARGIN_CAP = 8.0
+_LOCAL_WINDOW = 6  # words either side of a span that count as "around" it
+
+_TIME_WORDS = re.compile(
+    rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(1[5-9]|20)\d\d|\d{{1,2}}[./:]\d{{2}}"
+    r"|pagi|siang|sore|malam|dini hari|pekan|minggu|bulan|tahun|abad|dekade|kemarin|lalu)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
+    r"|seribu|belas|puluh|ratus|ribu|juta|miliar|milyar|triliun|setengah|separuh|belasan"
+    r"|puluhan|ratusan|ribuan|jutaan)\b",
+    re.IGNORECASE,
+)
+# Words that stand in for a name without being one: never a "who" or "where" answer.
+_PRONOUNS = frozenset(
+    """beliau ia dia mereka kami kita saya anda ini itu tersebut pihaknya sang para
+    he she they it we this that""".split()
+)
+
+
+def of_asked_kind(kind: QuestionType, text: str) -> bool:
+    """Is the span the kind of thing asked for: a name for who/where, a date or time for
+    when, a number for how many? "Agustus 1962" is no answer to "Who is the mayor?"."""
+    words = text.split()
+    if not words:
+        return False
+    first = words[0]
+    if kind in (QuestionType.WHO, QuestionType.WHERE):
+        return first[0].isupper() and first.lower() not in _PRONOUNS and not _is_date(text)
+    if kind is QuestionType.WHEN:
+        return bool(_TIME_WORDS.search(text))
+    if kind is QuestionType.HOW_MANY:  # a count or amount, not a year ("Tahun 2011")
+        return bool(_NUMBER_WORDS.search(text)) and not _is_date(text)
+    return first.lower() not in _PRONOUNS
+
+
+def _is_date(text: str) -> bool:
+    """A date, a year or a time and nothing else ("Agustus 1962", "tahun 2011", "30/8/2016")."""
+    words = [w for w in re.split(r"[\s,()]+", text.strip()) if w]
+    return bool(words) and all(
+        _TIME_WORDS.fullmatch(w) or re.fullmatch(r"[\d/.:-]+", w) for w in words
+    )
+
+
+def features(query: Query, candidates: Sequence[Candidate], analyzer: Analyzer) -> dict[str, float]:
+    """What the correctness model reads about the top candidate (`candidates` best first)."""
+    top = candidates[0]
+    own = _tokens(top.text)
+    best = max(c.score for c in candidates)
+    mass = [math.exp(c.score - best) for c in candidates]
+    total = sum(mass)
+    overlapping = sum(m for c, m in zip(candidates, mass, strict=True) if _tokens(c.text) & own)
+    rival = next((c.score for c in candidates[1:] if not _tokens(c.text) & own), _RIVAL_FLOOR)
+    found = {
+        "share": mass[0] / total,
+        "same_share": overlapping / total,
+        "margin": min(top.score - max(rival, _RIVAL_FLOOR), _MARGIN_CAP),
+        "probability": _sigmoid(top.score),
+        "sentence_coverage": top.evidence.coverage,
+        "local": _local_coverage(query, top, analyzer),
+        "near": top.features.get("near", 0.0),
+        "overlap": top.features.get("overlap", 0.0),
+        "length": min(len(top.text.split()), 10) / 10,
+        "typed": float(of_asked_kind(query.kind, top.text)),
+    }
+    fits = top.features.get("fits", 0.0)
+    found[f"kind:{query.kind.value}"] = 1.0
+    found[f"fits:{query.kind.value}"] = fits
+    for source in ("name", "number", "date", "clause", "window", "segment"):
+        found[f"source:{source}"] = top.features.get(source, 0.0)
+    return found
+
+
+def _tokens(text: str) -> set[str]:
+    return set(TOKEN.findall(text.lower()))
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(min(x, 30.0), -30.0)))
+
+
+def _local_coverage(query: Query, top: Candidate, analyzer: Analyzer) -> float:
+    """The weighted share of the question's terms within a few words of the span: an answer
+    usually stands right next to what the question repeats."""
+    sentence = top.evidence.text
+    before = WORD.findall(sentence[: top.start])[-_LOCAL_WINDOW:]
+    after = WORD.findall(sentence[top.end :])[:_LOCAL_WINDOW]
+    around = set(query.fold(analyzer.terms(" ".join(before + after))))
+    total = sum(query.idf.values()) or 1.0
+    return sum(w for t, w in query.idf.items() if t in around) / total

@@ -1,0 +1,51 @@
+"""English→Indonesian query translation: the shipped dictionary and how a question is split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.analysis import Analyzer
+from qa.translation.dictionary import DictionaryError, load_dictionary, read_tsv
+from qa.translation.translate import translate
+
+ANALYZER = Analyzer("sastrawi", True)
+
+
+def test_the_glossary_wins_over_freedict_for_news_words() -> None:
+    dictionary = load_dictionary()
+    assert dictionary.lookup("regent")[0] == "bupati"  # FreeDict says "wali" (guardian)
+    assert "wali kota" in dictionary.lookup("mayor")
+    assert len(dictionary.entries) > 9000  # FreeDict's headwords are all there
+
+
+def test_inflected_forms_find_their_headword() -> None:
+    dictionary = load_dictionary()
+    assert dictionary.lookup("companies") == dictionary.lookup("company")
+    assert dictionary.lookup("stopped") == dictionary.lookup("stop")
+    assert dictionary.lookup("qwertyuiop") == ()
+
+
+def test_names_acronyms_and_numbers_pass_through_and_function_words_go() -> None:
+    groups = translate("Who is the mayor of Bandar Lampung in 2019 according to KPK?",
+                       load_dictionary(), ANALYZER)  # fmt: skip
+    heads = [g.head for g in groups]
+    assert heads == ["~mayor", "bandar", "lampung", "2019", "kpk"]
+    mayor = groups[0]
+    assert mayor.translated and ("wali", "kota") in mayor.alternatives
+    assert not any(g.translated for g in groups[1:])
+
+
+def test_a_legal_reference_stays_one_term() -> None:
+    groups = translate("What does Law No. 24 of 2011 require?", load_dictionary(), ANALYZER)
+    assert groups[0].head == "uu24th2011" and not groups[0].translated
+
+
+def test_a_bad_dictionary_file_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "glossary.tsv"
+    bad.write_text("# comment\nmayor\twali kota\n", encoding="utf-8")
+    with pytest.raises(DictionaryError, match=r"glossary.tsv:2: expected 3"):
+        read_tsv(bad)
+    with pytest.raises(DictionaryError, match="missing.tsv"):
+        read_tsv(tmp_path / "missing.tsv")
