@@ -39,23 +39,23 @@ bench-app: setup
 FACQA := --corpus eval/facqa/corpus.jsonl
 eval-guard: setup
 	$(BIN)/qa eval --quiet --gold eval/news/gold.jsonl --sample \
-		--floor hit@5=0.96 --floor mrr@10=0.93 --floor f1=0.27 --floor contains=0.88 \
+		--floor hit@5=0.96 --floor mrr@10=0.93 --floor f1=0.30 --floor contains=0.90 \
 		--floor citation_precision=0.92 --floor citation_verified=1 \
-		--floor citation_recall=0.92 --floor abstain_recall=0.35 --ceiling false_abstain=0.08 \
+		--floor citation_recall=0.95 --floor abstain_recall=0.45 --ceiling false_abstain=0.05 \
 		--floor short_precision=0.80 --ceiling wrong_answer_rate=0.16
 	$(BIN)/qa eval --quiet --gold eval/news/dev.jsonl --sample \
-		--floor contains=0.73 --floor short_precision=0.78 --ceiling false_abstain=0.19 \
-		--ceiling wrong_answer_rate=0.14 --floor citation_verified=1
+		--floor contains=0.78 --floor short_precision=0.82 --ceiling false_abstain=0.12 \
+		--ceiling wrong_answer_rate=0.15 --floor citation_verified=1
 	$(BIN)/qa eval --quiet --gold eval/facqa/gold-valid.jsonl $(FACQA) \
-		--floor hit@5=0.925 --floor mrr@10=0.84 --floor ndcg@10=0.865 --floor f1=0.25 \
-		--floor em=0.17 --floor contains=0.83 --floor citation_precision=0.72 \
+		--floor hit@5=0.925 --floor mrr@10=0.84 --floor ndcg@10=0.865 --floor f1=0.26 \
+		--floor em=0.18 --floor contains=0.83 --floor citation_precision=0.72 \
 		--floor citation_verified=1 --floor citation_recall=0.855 --ceiling false_abstain=0.08 \
-		--floor short_precision=0.82 --ceiling wrong_answer_rate=0.08
+		--floor short_precision=0.83 --ceiling wrong_answer_rate=0.07
 	$(BIN)/qa eval --quiet --gold eval/facqa/gold-valid-en.jsonl $(FACQA) \
-		--floor hit@5=0.89 --floor mrr@10=0.79 --floor contains=0.57 \
-		--floor short_precision=0.75 --ceiling false_abstain=0.34 --floor citation_verified=1
+		--floor hit@5=0.90 --floor mrr@10=0.81 --floor contains=0.69 \
+		--floor short_precision=0.80 --ceiling false_abstain=0.22 --floor citation_verified=1
 	$(BIN)/qa eval --quiet --gold eval/offtopic/gold.jsonl --sample $(FACQA) \
-		--floor abstain_recall=0.66 --ceiling wrong_answer_rate=0.34
+		--floor abstain_recall=0.64 --ceiling wrong_answer_rate=0.36
 
 clean-index:
 	rm -rf index/store.sqlite* index/dense-*.faiss index/manifest.json index/.write.lock

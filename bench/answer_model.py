@@ -23,7 +23,6 @@ or --model-out) with a new version. Valid is never read.
 
 from __future__ import annotations
 
-import math
 import random
 import statistics
 from dataclasses import dataclass, replace
@@ -145,22 +144,7 @@ def fit_spans(
     rows = [feat for q in questions for feat, _ in q.candidates]
     labels = [y for q in questions for y in _labels(q)]
     weights = _fit(rows, labels, c)
-    short_answer_table(questions, weights)
     return weights
-
-
-def short_answer_table(questions: list[Question], weights: dict[str, float]) -> None:
-    """Train F1 when no short answer is given below a score, to choose `short_answer_below`."""
-    best = []
-    for q in questions:
-        scored = [(linear(weights, f), text) for f, text in q.candidates]
-        score, text = max(scored, default=(-math.inf, ""))
-        best.append((score, max(f1(text, a) for a in q.answers) if text else 0.0))
-    print("short_answer_below  F1 (train)  short answer given")
-    for t in (-math.inf, -4.0, -3.5, -3.0, -2.5):
-        f = statistics.mean(v if s >= t else 0.0 for s, v in best)
-        given = statistics.mean(s >= t for s, _ in best)
-        print(f"  {t:5.1f}             {f:.3f}        {given:.3f}")
 
 
 # Train false abstention the per-type thresholds may reach: that of the one shared threshold

@@ -154,7 +154,18 @@ class Query:
         kind = question_type(question)
         query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
         total, freqs = document_frequencies(query.lexical_terms)
+        query = replace(query, groups=_held(groups, freqs))
         return replace(query, idf=term_weights(terms, total, _group_frequencies(query, freqs)))
+
+
+def _held(groups: dict[str, Alternatives], freqs: dict[str, int]) -> dict[str, Alternatives]:
+    """Each group's alternatives that some chunk holds (a group none of whose alternatives
+    occurs keeps them all, and counts as unseen)."""
+    kept = {}
+    for head, alternatives in groups.items():
+        held = tuple(a for a in alternatives if all(freqs.get(t, 0) for t in a))
+        kept[head] = held or alternatives
+    return kept
 
 
 def _group_frequencies(query: Query, freqs: dict[str, int]) -> dict[str, int]:

@@ -85,3 +85,15 @@ def test_an_indonesian_question_is_not_translated() -> None:
     assert query.groups == {} and query.lexical_terms == query.terms
     terms = ANALYZER.terms("Wali Kota Bandarlampung Herman HN")
     assert query.fold(terms) == terms
+
+
+def test_cognates_are_kept_only_where_the_index_holds_them() -> None:
+    def held(terms: list[str]) -> tuple[int, dict[str, int]]:
+        return 100, {t: 5 for t in terms if t in {"stratosfer", "siltasi"}}
+
+    # neither word is in the dictionary; their Indonesian spellings are in the index
+    query = Query.build("When did siltation reach the stratosphere?", ANALYZER, held)
+    assert query.groups["~siltation"] == (("siltasi",),)
+    assert query.groups["~stratosphere"] == (("stratosfer",),)
+    unheld = Query.build("When did siltation start?", ANALYZER, lambda terms: (100, {}))
+    assert ("siltation",) in unheld.groups["~siltation"]  # nothing held: kept, and unseen

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.analysis import Analyzer
+from qa.translation.cognates import cognates
 from qa.translation.dictionary import DictionaryError, load_dictionary, read_tsv
 from qa.translation.translate import translate
 
@@ -49,3 +50,12 @@ def test_a_bad_dictionary_file_is_named(tmp_path: Path) -> None:
         read_tsv(bad)
     with pytest.raises(DictionaryError, match="missing.tsv"):
         read_tsv(tmp_path / "missing.tsv")
+
+
+def test_a_word_the_dictionary_lacks_brings_its_cognates() -> None:
+    assert cognates("compensation")[0] == "kompensasi"  # most likely first
+    assert cognates("textile")[0] == "tekstil" and cognates("category") == ["kategori"]
+    assert cognates("internationally")[0] == "internasional"
+    assert cognates("kpk") == [] and cognates("café") == []  # too short; not plain letters
+    groups = translate("Which fleets underwent modernisation?", load_dictionary(), ANALYZER)
+    assert all(g.alternatives for g in groups)

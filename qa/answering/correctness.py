@@ -18,14 +18,13 @@ import math
 import re
 from collections.abc import Sequence
 
-from qa.analysis import TOKEN, WORD, Analyzer, QuestionType
+from qa.analysis import TOKEN, QuestionType
 from qa.answering.spans import Candidate
 from qa.calendar import MONTH_NAMES, WEEKDAYS
 from qa.query import Query
 
 _RIVAL_FLOOR = -12.0  # a pick with no rival stands this far above "nothing"
 _MARGIN_CAP = 8.0
-_LOCAL_WINDOW = 6  # words either side of a span that count as "around" it
 
 _TIME_WORDS = re.compile(
     rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(1[5-9]|20)\d\d|\d{{1,2}}[./:]\d{{2}}"
@@ -69,7 +68,7 @@ def _is_date(text: str) -> bool:
     )
 
 
-def features(query: Query, candidates: Sequence[Candidate], analyzer: Analyzer) -> dict[str, float]:
+def features(query: Query, candidates: Sequence[Candidate]) -> dict[str, float]:
     """What the correctness model reads about the top candidate (`candidates` best first)."""
     top = candidates[0]
     own = _tokens(top.text)
@@ -84,7 +83,7 @@ def features(query: Query, candidates: Sequence[Candidate], analyzer: Analyzer) 
         "margin": min(top.score - max(rival, _RIVAL_FLOOR), _MARGIN_CAP),
         "probability": _sigmoid(top.score),
         "sentence_coverage": top.evidence.coverage,
-        "local": _local_coverage(query, top, analyzer),
+        "local": top.features.get("local", 0.0),
         "near": top.features.get("near", 0.0),
         "overlap": top.features.get("overlap", 0.0),
         "length": min(len(top.text.split()), 10) / 10,
@@ -104,14 +103,3 @@ def _tokens(text: str) -> set[str]:
 
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(min(x, 30.0), -30.0)))
-
-
-def _local_coverage(query: Query, top: Candidate, analyzer: Analyzer) -> float:
-    """The weighted share of the question's terms within a few words of the span: an answer
-    usually stands right next to what the question repeats."""
-    sentence = top.evidence.text
-    before = WORD.findall(sentence[: top.start])[-_LOCAL_WINDOW:]
-    after = WORD.findall(sentence[top.end :])[:_LOCAL_WINDOW]
-    around = set(query.fold(analyzer.terms(" ".join(before + after))))
-    total = sum(query.idf.values()) or 1.0
-    return sum(w for t, w in query.idf.items() if t in around) / total

@@ -74,7 +74,7 @@ def read(
     if confidence < abstain_below(query, model, config):
         return Answer.not_found(query.lang, confidence)
     chosen = candidates[0].evidence if candidates else best
-    right = correct_probability(query, candidates, analyzer, model)
+    right = correct_probability(query, candidates, model)
     bar = model.show_short_above + config.short_answer_shift
     shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
     short = candidates[0].text if shown else None  # else the quotes answer alone
@@ -101,7 +101,7 @@ def read(
 
 
 def correct_probability(
-    query: Query, candidates: Sequence[Candidate], analyzer: Analyzer, model: AnswerModel
+    query: Query, candidates: Sequence[Candidate], model: AnswerModel
 ) -> float | None:
     """How likely the top candidate is right (None: there is none); 0 when it is not the
     kind of thing asked for ("Agustus 1962" for "who"), which is never shown."""
@@ -109,7 +109,7 @@ def correct_probability(
         return None
     if not of_asked_kind(query.kind, candidates[0].text):
         return 0.0
-    return model.correct_probability(features(query, candidates, analyzer))
+    return model.correct_probability(features(query, candidates))
 
 
 def _verified(

@@ -42,13 +42,17 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
 
 
-def _matched(tokens: list[tuple[int, int, str]], query: Query, analyzer: Analyzer) -> list[int]:
-    """Indexes of sentence tokens that say a question term (or one of its translations)."""
+def _matched(
+    tokens: list[tuple[int, int, str]], query: Query, analyzer: Analyzer
+) -> dict[int, str]:
+    """The sentence tokens that say a question term (or one of its translations): index ->
+    the term, in token order."""
     stems = [
         None if w.lower() in analyzer.stopwords else stem(w.lower(), analyzer.stemmer)
         for _, _, w in tokens
     ]
-    return sorted({k for start, end, _ in query.matches(stems) for k in range(start, end)})
+    found = {k: head for start, end, head in query.matches(stems) for k in range(start, end)}
+    return dict(sorted(found.items()))
 
 
 def _name_spans(tokens: list[tuple[int, int, str]], text: str) -> list[tuple[int, int]]:
@@ -128,6 +132,7 @@ _QUESTION_GROUP = {
 }  # fmt: skip
 _WINDOW = 4  # words after a question word tried as an answer ("warna pasir ... putih halus")
 _SEGMENT = 8  # longest punctuation-bounded piece kept as a candidate
+_LOCAL = 6  # words either side of a span that count as around it
 
 
 @dataclass
@@ -146,7 +151,10 @@ class Candidate:
 
 
 def _raw_spans(
-    tokens: list[tuple[int, int, str]], sentence: str, matched: list[int], analyzer: Analyzer
+    tokens: list[tuple[int, int, str]],
+    sentence: str,
+    matched: dict[int, str],
+    analyzer: Analyzer,
 ) -> dict[tuple[int, int], set[str]]:
     """Token ranges worth scoring, each with the generators that proposed it."""
     raw: dict[tuple[int, int], set[str]] = {}
@@ -272,7 +280,7 @@ def _features(
     tokens: list[tuple[int, int, str]],
     i: int,
     j: int,
-    matched: list[int],
+    matched: dict[int, str],
     asked: _Asked,
     analyzer: Analyzer,
     keeps_unit: bool,
@@ -295,8 +303,17 @@ def _features(
         "follows": float(i - 1 in matched or i - 2 in matched),
         "precedes": float(j in matched),
         "inside": float(any(i <= m < j for m in matched)),
+        "local": _local(matched, i, j, asked.query),
         "position": i / len(tokens),
     }
+
+
+def _local(matched: dict[int, str], i: int, j: int, query: Query) -> float:
+    """The idf-weighted share of the question's terms said within `_LOCAL` words of the span:
+    an answer stands among what the question repeats, not merely near one of its words."""
+    near = {term for k, term in matched.items() if i - _LOCAL <= k < i or j <= k < j + _LOCAL}
+    total = sum(query.idf.values()) or 1.0
+    return sum(query.idf.get(term, 0.0) for term in near) / total
 
 
 def _fits(kind: QuestionType, found: QuestionType, query: Query) -> float:

@@ -41,14 +41,14 @@ class Dictionary:
     def lookup(self, english: str, glossary_only: bool = False) -> tuple[str, ...]:
         """Translations of a word or phrase, trying its base form ("companies" → "company",
         "registered" → "register") when the form itself is no headword."""
-        for form in (english, *_base_forms(english)):
+        for form in (english, *base_forms(english)):
             found = self.entries.get(form)
             if found and (not glossary_only or form in self.glossary):
                 return found
         return ()
 
 
-def _base_forms(word: str) -> list[str]:
+def base_forms(word: str) -> list[str]:
     """Candidate base forms of an inflected English word, most likely first."""
     forms = []
     for suffix, replacement in _SUFFIXES:

@@ -5,8 +5,9 @@ Each English content word (or phrase: "regional secretary", "police chief") beco
 alternative, and the group counts as one term wherever the query is scored, so a word with
 five translations weighs no more than a word with one. Names, acronyms and numbers pass
 through unchanged ("Bandar Lampung", "KPK", "2011"); English function words are dropped.
-A content word with no translation passes through as itself and counts in full: an
-off-topic English question keeps its unmatched words and its evidence stays weak.
+A content word with no translation passes through as itself (with its cognates, if the
+index holds them: "compensation" → "kompensasi") and counts in full: an off-topic English
+question keeps its unmatched words and its evidence stays weak.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.analysis import TOKEN, Analyzer, fold_legal_references
-from qa.translation.dictionary import Dictionary
+from qa.translation.cognates import cognates
+from qa.translation.dictionary import Dictionary, base_forms
 
 # Question scaffolding that carries no content ("how many", "what is the name of", "what
 # kind of"): an article that answers says none of it.
@@ -51,7 +53,7 @@ def translate(question: str, dictionary: Dictionary, analyzer: Analyzer) -> list
         if found:
             groups.append(_translated(english, found, analyzer))
         else:
-            groups += [Group(english, term, ((term,),)) for term in analyzer.terms(english)]
+            groups += _passed(words[i], analyzer)
         i += size
     return [g for g in groups if g.alternatives]
 
@@ -72,6 +74,20 @@ def _longest_entry(
         if found:
             return size, found
     return 1, ()
+
+
+def _passed(word: str, analyzer: Analyzer) -> list[Group]:
+    """A word the dictionary lacks passes as itself, with its cognates ("compensation" →
+    "kompensasi", "Transmigration" → "transmigrasi"), which `Query.build` keeps only where
+    the index holds them; acronyms pass alone."""
+    terms = analyzer.terms(word)
+    if len(terms) != 1 or word.isupper():
+        return [Group(word.lower(), term, ((term,),)) for term in terms]
+    word = word.lower()
+    spellings = [c for form in (word, *base_forms(word)) for c in cognates(form)]
+    alternatives = [(terms[0],), *(tuple(analyzer.terms(c)) for c in spellings)]
+    unique = tuple(dict.fromkeys(a for a in alternatives if a))
+    return [Group(word, "~" + word if len(unique) > 1 else terms[0], unique)]
 
 
 def _translated(english: str, found: tuple[str, ...], analyzer: Analyzer) -> Group:
