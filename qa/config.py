@@ -76,6 +76,9 @@ class Config:
     # Chunks embedded and committed per transaction during ingest: larger pads less
     # (texts are length-sorted within it), smaller loses less work to a crash.
     commit_chunks: int = 2048
+    # Seconds a writer (ingest, remove, an upload) waits for another one holding the index's
+    # write lock before giving up with a clear error; it says whom it waits for.
+    lock_timeout: float = 600.0
     # "bf16" runs the encoder under CPU bfloat16 autocast: about 2.5x faster than fp32
     # with unchanged retrieval quality on CPUs with native bf16 (AVX512-BF16, AMX), but
     # 6.5x slower on an AVX2-only CPU (emulated). "auto" picks bf16 only where the CPU
@@ -229,8 +232,12 @@ class Config:
         )
         if min(weights) < 0:
             raise ValueError("fusion weights must not be negative")
-        if self.k < 1 or self.candidates < 1:
-            raise ValueError("k and candidates must be positive")
+        if self.k < 1:
+            raise ValueError(f"k must be at least 1 (got {self.k})")
+        if self.candidates < 1:
+            raise ValueError("candidates must be positive")
+        if self.lock_timeout < 0:
+            raise ValueError("lock_timeout must not be negative")
         if self.answer_hits < 1 or self.answer_quotes < 1 or self.answer_sentences < 1:
             raise ValueError("answer_hits, answer_quotes and answer_sentences must be positive")
         if not 1 <= self.port <= 65535 or self.concurrency < 1 or self.max_upload_mb <= 0:

@@ -118,34 +118,51 @@ class Index:
     # -- ingest --------------------------------------------------------------
 
     def ingest(self, paths: Iterable[str | Path], progress: bool | None = None) -> IngestReport:
-        """Add new articles, replace changed ones, skip unchanged ones; report per file."""
+        """Add new articles, replace changed ones, skip unchanged ones; report per file.
+
+        The files are read first; what is new is decided only once this writer holds the
+        index's write lock, so two ingests of the same file never both embed it.
+        """
         started = time.perf_counter()
         progress = sys.stderr.isatty() if progress is None else progress
         report = IngestReport()
-        todo = self._changed_articles(read_articles(paths, self.config), report)
-        if todo:
-            chunker = Chunker(self.config, fits=self.embedder.fits)
-            chunked = list(self._chunk_all(todo, chunker, report))
-            total = sum(len(chunks) for _, chunks in chunked)
-            batches = list(_batches(chunked, self.config.commit_chunks))
-            with (
-                self.store.writing(),
-                tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar,
-            ):
-                for batch in batches:
-                    texts = [c.text for _, chunks in batch for c in chunks]
-                    vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
-                    items, offset = [], 0
-                    for (article, chunks), chunk_terms in zip(
-                        batch, _terms(self.analyzer, batch), strict=True
-                    ):
-                        end = offset + len(chunks)
-                        items.append((article, chunks, chunk_terms, vectors[offset:end]))
-                        offset = end
-                    self.store.put(items)
-                    report.chunks += len(texts)
+        items = list(read_articles(paths, self.config))
+        with self.store.writing(self.config.lock_timeout, self._waiting):
+            todo = self._changed_articles(items, report)
+            if todo:
+                self._embed_and_store(todo, report, progress)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _embed_and_store(
+        self, todo: list[tuple[Article, bool]], report: IngestReport, progress: bool
+    ) -> None:
+        """Chunk, embed and commit, `commit_chunks` at a time (a crash loses one batch)."""
+        chunker = Chunker(self.config, fits=self.embedder.fits)
+        chunked = list(self._chunk_all(todo, chunker, report))
+        total = sum(len(chunks) for _, chunks in chunked)
+        with tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar:
+            for batch in _batches(chunked, self.config.commit_chunks):
+                texts = [c.text for _, chunks in batch for c in chunks]
+                vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
+                items, offset = [], 0
+                for (article, chunks), chunk_terms in zip(
+                    batch, _terms(self.analyzer, batch), strict=True
+                ):
+                    end = offset + len(chunks)
+                    items.append((article, chunks, chunk_terms, vectors[offset:end]))
+                    offset = end
+                self.store.put(items)
+                report.chunks += len(texts)
+
+    def _waiting(self, holder: str) -> None:
+        """Said once when another writer holds the index: whom we wait for, and how long."""
+        print(
+            f"qa: index {self.config.index} is being written by {holder}; waiting up to "
+            f"{self.config.lock_timeout:g} s (QA_LOCK_TIMEOUT)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _changed_articles(
         self, items: Iterable[Article | Problem], report: IngestReport
@@ -210,6 +227,8 @@ class Index:
         filters: Filters | None = None,
     ) -> list[Hit]:
         """The best passages for a query (a string, or a `Query` with its own filters)."""
+        if k is not None and k < 1:
+            raise ValueError(f"k must be at least 1 (got {k})")
         if isinstance(query, str):
             query = self.query(query, filters=filters)
         return self.retriever.search(query, k=k, retriever=retriever)
@@ -274,7 +293,7 @@ class Index:
 
     def remove(self, *article_ids: str) -> list[str]:
         """Delete articles by id; returns those that were there."""
-        with self.store.writing():
+        with self.store.writing(self.config.lock_timeout, self._waiting):
             return self.store.remove(article_ids)
 
     def stats(self) -> dict:

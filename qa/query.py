@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from qa.analysis import WORD, Analyzer, QuestionType, question_type, stem, term_weights
+from qa.analysis import TOKEN, WORD, Analyzer, QuestionType, question_type, stem, term_weights
 from qa.store import Filters
 from qa.translation.dictionary import Dictionary, load_dictionary
 from qa.translation.translate import translate
@@ -142,7 +142,9 @@ class Query:
         dictionary: Dictionary | None = None,
     ) -> Query:
         """`document_frequencies(terms)` gives (chunk count, {term: chunks holding it}).
-        An English question is translated with `dictionary` (default: the shipped one)."""
+        An English question is translated with `dictionary` (default: the shipped one).
+        A question that is not text, or has no word in it, is a ValueError saying so."""
+        check_question(question)
         text = followup_text(question, history, analyzer)
         lang = detect_language(question)
         if lang == "en":
@@ -175,6 +177,19 @@ def _group_frequencies(query: Query, freqs: dict[str, int]) -> dict[str, int]:
     for head, alternatives in query.groups.items():
         found[head] = max(min(freqs.get(t, 0) for t in alt) for alt in alternatives)
     return found
+
+
+def check_question(question: str) -> None:
+    """Refuse what cannot be searched: undecodable bytes (a lone surrogate, as Python hands on
+    non-UTF-8 command-line bytes), and text without a single letter or digit."""
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(
+            f"the question is not valid text (undecodable bytes at character {err.start + 1})"
+        ) from None
+    if not TOKEN.search(question):
+        raise ValueError("no searchable words in the question")
 
 
 def detect_language(question: str) -> str:

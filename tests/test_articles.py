@@ -377,10 +377,15 @@ def test_folder_recursion_sorted_skipping_hidden_and_unknown(tmp_path):
     (tmp_path / ".rahasia.txt").write_text("Rahasia\n\nJangan dibaca.")
     (tmp_path / ".tersembunyi" / "x.txt").write_text("X\n\nJangan dibaca.")
     got = read(tmp_path)
-    assert problems(got) == []
+    # files of other types are named, hidden ones are not
+    assert [(Path(p.path).name, "unsupported file type" in p.message) for p in problems(got)] == [
+        ("catatan.pdf", True),
+        ("gambar.png", True),
+    ]
     # Sorted by path inside the folder: a/c.jsonl < a/dalam/a.txt < b/b.md < z.txt
-    assert [a.text for a in got] == ["Isi c.", "Isi a.", "Isi b.", "Isi z."]
-    assert got[1].path == str(tmp_path / "a" / "dalam" / "a.txt")
+    found = articles(got)
+    assert [a.text for a in found] == ["Isi c.", "Isi a.", "Isi b.", "Isi z."]
+    assert found[1].path == str(tmp_path / "a" / "dalam" / "a.txt")
 
 
 # ---------------------------------------------------------------- bad input
@@ -508,13 +513,12 @@ def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkey
     with big.open("wb") as f:
         f.truncate(200 * 1024 * 1024)  # sparse: instant, takes no disk space
     good = good_file(tmp_path)
-    real_read_bytes = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        assert self != big, "the oversized file must not be read"
-        return real_read_bytes(self)
+    def guarded_open(file, *args, **kwargs):
+        assert Path(file) != big, "the oversized file must not be read"
+        return open(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("qa.articles.reading.open", guarded_open, raising=False)
     problem = assert_only_problem(read(big, good), big, "file is 200.0 MB")
     assert problem.message == "file is 200.0 MB, larger than the 50 MB limit (QA_MAX_FILE_MB)"
 

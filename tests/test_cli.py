@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SEED, SEED_ID, make_config, qa_env, run_qa, sample_records, write_jsonl
+from conftest import QA, SEED, SEED_ID, make_config, qa_env, run_qa, sample_records, write_jsonl
 
 from qa.index import Index
 
@@ -228,3 +229,27 @@ def test_qa_index_environment_variable_for_writes(index_copy):
     done = run_qa("remove", SEED_ID, env=env)
     assert done.returncode == 0, done.stderr
     assert stats_json("--index", index_copy)["articles"] == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "banjir", "--k", "-5"], "k must be at least 1 (got -5)"),
+        (["search", "banjir", "--k", "0"], "k must be at least 1 (got 0)"),
+        (["ask", "?!…"], "no searchable words in the question"),
+    ],
+)
+def test_unsearchable_requests_are_usage_errors(built, args: list[str], message: str) -> None:
+    done = run_qa("--index", built[0], *args)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_question_of_undecodable_bytes_is_a_clear_error(built) -> None:
+    done = subprocess.run(
+        [str(QA), "--index", str(built[0]), "ask", b"siapa \xff\xfe wali kota"],
+        capture_output=True,
+        env=qa_env(),
+        timeout=300,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and "not valid text" in stderr and "Traceback" not in stderr

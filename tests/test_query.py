@@ -97,3 +97,16 @@ def test_cognates_are_kept_only_where_the_index_holds_them() -> None:
     assert query.groups["~stratosphere"] == (("stratosfer",),)
     unheld = Query.build("When did siltation start?", ANALYZER, lambda terms: (100, {}))
     assert ("siltation",) in unheld.groups["~siltation"]  # nothing held: kept, and unseen
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("Siapa \udcff wali kota?", "not valid text"),  # a lone surrogate: undecodable bytes
+        ("", "no searchable words"),
+        ("?! … —", "no searchable words"),
+    ],
+)
+def test_a_question_that_cannot_be_searched_says_why(question: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Query.build(question, ANALYZER, frequencies)

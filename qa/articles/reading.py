@@ -7,6 +7,7 @@ for duplicates across the whole batch here, since no single reader sees them all
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -65,42 +66,39 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path | Problem]:
         elif not path.exists():
             yield Problem(str(path), "no such file or directory")
         elif path.suffix.lower() not in FORMATS:
-            known = ", ".join(sorted(FORMATS))
-            kind = path.suffix or "(no extension)"
-            yield Problem(str(path), f"unsupported file type {kind!r} (supported: {known})")
+            yield _unsupported(path)
         else:
             yield path
 
 
-def _walk(root: Path) -> list[Path]:
-    """Supported, non-hidden files under root, sorted by their path inside it."""
+def _walk(root: Path) -> list[Path | Problem]:
+    """Non-hidden files under root, sorted by their path inside it: supported ones to read,
+    and a Problem for each file of another type and each folder that cannot be listed."""
     found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
+    problems: list[Problem] = []
+
+    def unreadable(err: OSError) -> None:
+        problems.append(Problem(str(err.filename or root), f"cannot list folder: {err.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
-                found.append(Path(folder, name))
-    return sorted(found, key=lambda p: p.relative_to(root).parts)
+        found += [Path(folder, name) for name in files if not name.startswith(".")]
+    found.sort(key=lambda p: p.relative_to(root).parts)
+    return [*problems, *(p if p.suffix.lower() in FORMATS else _unsupported(p) for p in found)]
+
+
+def _unsupported(path: Path) -> Problem:
+    known = ", ".join(sorted(FORMATS))
+    kind = path.suffix or "(no extension)"
+    return Problem(str(path), f"unsupported file type {kind!r}, skipped (supported: {known})")
 
 
 def _read_file(path: Path, config: Config) -> Iterator[Located | Problem]:
     """Size-check, read and decode one file, then hand it to its format's reader."""
     name = str(path)
-    try:
-        size = os.stat(path).st_size
-    except OSError as err:
-        yield Problem(name, err.strerror or str(err))
-        return
-    limit = config.max_file_mb * 1024 * 1024
-    if size > limit:
-        mb = size / (1024 * 1024)
-        message = f"file is {mb:.1f} MB, larger than the {config.max_file_mb:g} MB limit"
-        yield Problem(name, message + " (QA_MAX_FILE_MB)")
-        return
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        yield Problem(name, err.strerror or str(err))
+    raw = _read_bounded(path, config.max_file_mb)
+    if isinstance(raw, Problem):
+        yield raw
         return
     text = _decode(name, raw)
     if isinstance(text, Problem):
@@ -119,15 +117,48 @@ def _read_file(path: Path, config: Config) -> Iterator[Located | Problem]:
         yield from parse_csv(name, text, config)
 
 
+def _read_bounded(path: Path, max_mb: float) -> bytes | Problem:
+    """A regular file's bytes, never more than the limit + 1 read: a FIFO would block forever
+    and a link to /dev/zero would never end, whatever size the file system claims."""
+    name = str(path)
+    limit = int(max_mb * 1024 * 1024)
+
+    def too_big(size: float) -> Problem:
+        message = f"file is {size / 2**20:.1f} MB, larger than the {max_mb:g} MB limit"
+        return Problem(name, message + " (QA_MAX_FILE_MB)")
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(name, f"not a regular file ({_kind(info.st_mode)}), skipped")
+        if info.st_size > limit:
+            return too_big(info.st_size)
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as err:
+        return Problem(name, err.strerror or str(err))
+    return too_big(len(raw)) if len(raw) > limit else raw
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    kinds = [
+        (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+    ]  # fmt: skip
+    return next((word for test, word in kinds if test(mode)), "a special file")
+
+
 def _decode(name: str, raw: bytes) -> str | Problem:
     """UTF-8 (or BOM-marked UTF-16) text, or a Problem saying why the bytes are not text."""
     if not raw.strip():
         return Problem(name, "empty file")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return Problem(name, "invalid UTF-16")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return _no_nul(name, raw[len(bom) :].decode(encoding))
+            except UnicodeDecodeError:
+                return Problem(name, f"invalid {encoding.upper()}")
     if _looks_binary(raw):
         return Problem(name, "binary file, not text")
     try:
@@ -135,7 +166,22 @@ def _decode(name: str, raw: bytes) -> str | Problem:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return Problem(name, f"invalid UTF-8 at byte {err.start}", line)
-    return text.removeprefix("\ufeff")
+    return _no_nul(name, text.removeprefix("\ufeff"))
+
+
+# Byte-order marks, UTF-32 before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = [
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+]  # fmt: skip
+
+
+def _no_nul(name: str, text: str) -> str | Problem:
+    """Text with a NUL character anywhere is a binary file or a wrong decoding, not an article."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return Problem(name, "NUL character in the text (binary data, or the wrong encoding)", line)
+    return text
 
 
 def _looks_binary(raw: bytes) -> bool:

@@ -25,20 +25,18 @@ def parse_jsonl(name: str, text: str, config: Config) -> Iterator[Located | Prob
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Problem(name, f"invalid JSON: {err.msg} (column {err.colno})", number)
+        record = _load_json(name, line, number)
+        if isinstance(record, Problem):
+            yield record
             continue
         yield _located(_record_article(record, config, name, number), number)
 
 
 def parse_json(name: str, text: str, config: Config) -> Iterator[Located | Problem]:
     """A single record object or a list of them."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        yield Problem(name, f"invalid JSON: {err.msg} (column {err.colno})", err.lineno)
+    data = _load_json(name, text)
+    if isinstance(data, Problem):
+        yield data
         return
     if isinstance(data, dict):
         yield whole(_record_article(data, config, name, None))
@@ -47,6 +45,19 @@ def parse_json(name: str, text: str, config: Config) -> Iterator[Located | Probl
             yield whole(_record_article(record, config, name, None, label=f"item {index}: "))
     else:
         yield Problem(name, f"expected an object or a list of objects, got {type(data).__name__}")
+
+
+def _load_json(name: str, text: str, line: int | None = None) -> Any:
+    """The parsed JSON, or a Problem: bad syntax, nesting too deep for Python, or an integer
+    too long to convert must each cost one record, never the batch."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        return Problem(name, f"invalid JSON: {err.msg} (column {err.colno})", line or err.lineno)
+    except RecursionError:
+        return Problem(name, "invalid JSON: nested too deeply", line)
+    except ValueError as err:  # e.g. an integer of more than 4,300 digits
+        return Problem(name, f"invalid JSON: {err}", line)
 
 
 def parse_csv(name: str, text: str, config: Config) -> Iterator[Located | Problem]:
@@ -58,13 +69,21 @@ def parse_csv(name: str, text: str, config: Config) -> Iterator[Located | Proble
         message = f"no {config.text_field!r} column (QA_TEXT_FIELD); the columns are: {has}"
         yield Problem(name, message, 1)
         return
-    start = reader.line_num + 1
-    try:
-        for row in reader:
-            yield _located(_record_article(row, config, name, start), start)
+    start, rows = reader.line_num + 1, 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:  # one bad row: report it; the reader goes on past it
+            yield Problem(name, f"invalid CSV: {err}", start)
             start = reader.line_num + 1
-    except csv.Error as err:
-        yield Problem(name, f"invalid CSV: {err}", start)
+            continue
+        rows += 1
+        yield _located(_record_article(row, config, name, start), start)
+        start = reader.line_num + 1
+    if not rows:
+        yield Problem(name, "no rows after the header line", 1)
 
 
 def _record_article(
@@ -73,6 +92,11 @@ def _record_article(
     """One JSON/JSONL/CSV record as an Article; the record's id is kept exactly as given."""
     if not isinstance(record, dict):
         return Problem(name, f"{label}expected an object, got {type(record).__name__}", line)
+    broken = _unencodable(record)
+    if broken:
+        return Problem(
+            name, f"{label}field {broken!r} is not valid Unicode (a lone surrogate)", line
+        )
     raw_text = _field_text(record, config.text_field)
     text = clean_text(raw_text) if raw_text else ""
     if not text:
@@ -92,6 +116,20 @@ def _record_article(
         place=place,
         path=name,
     )
+
+
+def _unencodable(record: dict[str, Any]) -> str | None:
+    """The first field whose text cannot be stored as UTF-8 ("\\ud800" in JSON decodes to a
+    lone surrogate), or None."""
+    for key, value in record.items():
+        texts = value if isinstance(value, list) else [value]
+        for text in (key, *texts):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+    return None
 
 
 def _field_text(record: dict[str, Any], key: str) -> str | None:

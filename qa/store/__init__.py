@@ -6,11 +6,13 @@ One concept per module, each depending only on those above it:
 - `schema`: the SQLite tables, opening a connection, the write generation.
 - `manifest`: the settings an index was built with, checked on every open.
 - `filters`: the date and source restrictions a search carries, as SQL.
+- `lock`: the write lock, one writer at a time, and whom a waiting writer waits for.
 - `vectors`: the FAISS index of the stored vectors and its cache file.
 - `store`: `Store`, which ties them together: transactions, put/remove, search, stats.
 """
 
 from qa.store.filters import Filters
+from qa.store.lock import IndexBusyError
 from qa.store.manifest import MANIFEST_NAME, IndexMismatchError, Manifest, read_manifest
 from qa.store.schema import DB_NAME
 from qa.store.store import Store
@@ -19,6 +21,7 @@ __all__ = [
     "DB_NAME",
     "MANIFEST_NAME",
     "Filters",
+    "IndexBusyError",
     "IndexMismatchError",
     "Manifest",
     "Store",

@@ -12,9 +12,8 @@ whole write and see each commit on their next search, whichever process made it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,7 @@ from qa.articles import Article
 from qa.chunking import Chunk
 from qa.store.files import file_size
 from qa.store.filters import Filters
+from qa.store.lock import IndexBusyError, write_lock
 from qa.store.manifest import Manifest, claim_manifest
 from qa.store.schema import connect, db_generation
 from qa.store.vectors import VectorCache, VectorChange
@@ -58,21 +58,39 @@ class Store:
             self._db.close()
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(
+        self, timeout: float = 600.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
         """Exclusive writer across threads and processes; saves the FAISS cache when done.
 
-        Readers are not locked out for the whole write: between commits (while the
-        writer embeds) they search the last committed state.
+        A writer that finds the lock taken calls `on_wait(holder)` and waits up to `timeout`
+        seconds (`IndexBusyError` after). Readers are not locked out for the whole write:
+        between commits (while the writer embeds) they search the last committed state.
         """
-        with self._writer, open(self.dir / ".write.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            with self._lock:
-                self._sync()
-            try:
-                yield
-            finally:
+        self._take_writer(timeout, on_wait)
+        try:
+            with write_lock(self.dir, timeout, on_wait):
                 with self._lock:
-                    self._cache.save()
+                    self._sync()
+                try:
+                    yield
+                finally:
+                    with self._lock:
+                        self._cache.save()
+        finally:
+            self._writer.release()
+
+    def _take_writer(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+        """This process's writer slot (an upload behind another upload), on the same terms."""
+        if self._writer.acquire(blocking=False):
+            return
+        if on_wait is not None:
+            on_wait("another writer in this process")
+        if not self._writer.acquire(timeout=timeout):
+            raise IndexBusyError(
+                f"index {self.dir} is busy: another writer in this process still holds it "
+                f"after {timeout:g} s; try again later, or wait longer with QA_LOCK_TIMEOUT"
+            )
 
     def _sync(self) -> None:
         """Bring the in-memory FAISS index up to the database's generation."""
