@@ -20,7 +20,7 @@ from qa.eval.command import add_arguments as add_eval_arguments
 from qa.eval.command import command as evaluate
 from qa.render import to_json, to_text
 from qa.sample import sample_files
-from qa.store import Filters, IndexBusyError, IndexMismatchError, read_manifest
+from qa.store import DiskFullError, Filters, IndexBusyError, IndexMismatchError, read_manifest
 
 
 def _global_flags(suppress: bool) -> argparse.ArgumentParser:
@@ -132,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     except IndexBusyError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return 3
+    except DiskFullError as exc:
+        for line in [str(exc), *getattr(exc, "__notes__", [])]:
+            print(f"qa: error: {line}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("qa: interrupted; the index keeps its last committed state", file=sys.stderr)
         return 130

@@ -28,7 +28,7 @@ from qa.config import AnswerMode, Config, RetrieverKind
 from qa.embedding import Embedder
 from qa.query import Query
 from qa.retrieval import Hit, Retriever
-from qa.store import Filters, Manifest, Store, read_manifest
+from qa.store import DiskFullError, Filters, Manifest, Store, read_manifest
 
 # Settings that shape what is stored; an existing index's own values win over
 # defaults, and an explicit conflicting value is an error.
@@ -137,23 +137,43 @@ class Index:
     def _embed_and_store(
         self, todo: list[tuple[Article, bool]], report: IngestReport, progress: bool
     ) -> None:
-        """Chunk, embed and commit, `commit_chunks` at a time (a crash loses one batch)."""
+        """Chunk, embed and commit, `commit_chunks` at a time (a crash loses one batch). An
+        article counts as added or updated once its batch is committed: a full disk leaves
+        `report` saying exactly what the index holds."""
         chunker = Chunker(self.config, fits=self.embedder.fits)
         chunked = list(self._chunk_all(todo, chunker, report))
-        total = sum(len(chunks) for _, chunks in chunked)
+        total = sum(len(chunks) for _, chunks, _ in chunked)
         with tqdm(total=total, unit="chunk", desc="Embedding", disable=not progress) as bar:
             for batch in _batches(chunked, self.config.commit_chunks):
-                texts = [c.text for _, chunks in batch for c in chunks]
+                texts = [c.text for _, chunks, _ in batch for c in chunks]
                 vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
                 items, offset = [], 0
+                pairs = [(article, chunks) for article, chunks, _ in batch]
                 for (article, chunks), chunk_terms in zip(
-                    batch, _terms(self.analyzer, batch), strict=True
+                    pairs, _terms(self.analyzer, pairs), strict=True
                 ):
                     end = offset + len(chunks)
                     items.append((article, chunks, chunk_terms, vectors[offset:end]))
                     offset = end
-                self.store.put(items)
+                try:
+                    self.store.put(items)
+                except DiskFullError as exc:
+                    exc.add_note(self._full_note(report, total - report.chunks))
+                    raise
+                for article, _, replaces in batch:
+                    (report.updated if replaces else report.added).append(article.id)
                 report.chunks += len(texts)
+
+    def _full_note(self, report: IngestReport, remaining: int) -> str:
+        """What a full disk left committed, and roughly how much more space the rest needs
+        (the index's own bytes per chunk so far, times the chunks not stored)."""
+        stats = self.store.stats()
+        per_chunk = stats["size_bytes"] / max(stats["chunks"], 1)
+        return (
+            f"committed before the disk filled: {len(report.added)} added, "
+            f"{len(report.updated)} updated ({report.chunks} chunks); the other {remaining} "
+            f"chunks need about {remaining * per_chunk / 2**20:.0f} MB more free space"
+        )
 
     def _waiting(self, holder: str) -> None:
         """Said once when another writer holds the index: whom we wait for, and how long."""
@@ -182,7 +202,9 @@ class Index:
 
     def _chunk_all(
         self, todo: list[tuple[Article, bool]], chunker: Chunker, report: IngestReport
-    ) -> Iterator[tuple[Article, list[Chunk]]]:
+    ) -> Iterator[Chunked]:
+        """Each article with its chunks and whether it replaces one; unchunkable ones are
+        reported."""
         for article, replaces in todo:
             try:
                 chunks = chunker.split(article)
@@ -194,8 +216,7 @@ class Index:
                     Problem(article.path or article.id, f"{article.id}: no text")
                 )
                 continue
-            (report.updated if replaces else report.added).append(article.id)
-            yield article, chunks
+            yield article, chunks, replaces
 
     # -- queries -------------------------------------------------------------
 
@@ -308,11 +329,12 @@ def _terms(analyzer: Analyzer, batch: list[tuple[Article, list[Chunk]]]) -> list
     return [[analyzer.terms(c.text) for c in chunks] for _, chunks in batch]
 
 
-def _batches(
-    chunked: list[tuple[Article, list[Chunk]]], size: int
-) -> Iterator[list[tuple[Article, list[Chunk]]]]:
+Chunked = tuple[Article, list[Chunk], bool]  # an article, its chunks, whether it replaces one
+
+
+def _batches(chunked: list[Chunked], size: int) -> Iterator[list[Chunked]]:
     """Whole articles grouped until about `size` chunks: one encode call and one commit each."""
-    batch: list[tuple[Article, list[Chunk]]] = []
+    batch: list[Chunked] = []
     count = 0
     for item in chunked:
         batch.append(item)

@@ -104,7 +104,16 @@ def _read_file(path: Path, config: Config) -> Iterator[Located | Problem]:
     if isinstance(text, Problem):
         yield text
         return
-    kind = FORMATS[path.suffix.lower()]
+    found = False
+    for result in _parse(name, FORMATS[path.suffix.lower()], text, config):
+        found = True
+        yield result
+    if not found:  # e.g. a JSON "[]", or a byte-order mark and nothing after it
+        yield Problem(name, "no articles in this file")
+
+
+def _parse(name: str, kind: str, text: str, config: Config) -> Iterator[Located | Problem]:
+    """Hand decoded text to its format's reader."""
     if kind in ("text", "markdown"):
         yield whole(parse_plain(name, text, markdown=kind == "markdown"))
     elif kind == "html":

@@ -7,9 +7,11 @@ read the last committed state.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
 import threading
 import traceback
 from collections.abc import Iterator
@@ -43,6 +45,7 @@ EXAMPLES = [
     "Berapa pengendara yang ditilang pada hari pertama ganjil-genap?",
     "Kapan BP Jamsostek bersinergi dengan UMKM di Bandarlampung?",
 ]
+MAX_K = 30  # passages one question may ask to read, in the chat and through the API
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv"]
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -117,13 +120,7 @@ class ChatApp:
         if not question:
             yield chat, gr.skip(), turns, ""
             return
-        settings = {
-            "k": int(k) if k else None,
-            "answer_mode": mode or None,
-            "date_from": check_date(date_from, "From"),
-            "date_to": check_date(date_to, "To"),
-            "source": (source or "").strip() or None,
-        }
+        settings = self._settings(k, mode, date_from, date_to, source, ("From", "To"))
         chat = [*chat, {"role": "user", "content": question}]
         yield chat, gr.skip(), turns, ""
         history = [(t["question"], t["answer"]) for t in turns if t["answer"]]
@@ -138,7 +135,7 @@ class ChatApp:
                 yield drafted, gr.skip(), turns, ""
         except Exception as exc:  # shown in the chat; the traceback goes to the server log
             traceback.print_exc()
-            error = f"⚠️ Error: {escape_markdown(str(exc) or type(exc).__name__)}"
+            error = f"**Error:** {escape_markdown(str(exc) or type(exc).__name__)}"
             turns = [*turns, {"question": question, "answer": None, "settings": settings}]
             yield [*chat, {"role": "assistant", "content": error}], gr.skip(), turns, ""
             return
@@ -182,13 +179,23 @@ class ChatApp:
             name = Path(path).name
             progress((i, len(files)), desc=f"Indexing {name}", unit="file")
             try:
-                report = self.index.ingest([path], progress=True)
+                report = self.index.ingest([self._keep(Path(path))], progress=True)
             except Exception as exc:  # one broken file must not lose the others' results
                 traceback.print_exc()
                 rows.append([name, "failed", f"{type(exc).__name__}: {exc}"])
                 continue
             rows.append(file_result(name, report))
         return (rows or None, *self.refresh())
+
+    def _keep(self, upload: Path) -> Path:
+        """Move an upload out of Gradio's temporary folder into the index's `uploads/`, so
+        the temporary copy does not pile up and the article's path names a file that stays."""
+        kept = Path(self.config.index) / "uploads" / upload.name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(upload, kept)
+        with contextlib.suppress(OSError):
+            upload.parent.rmdir()  # Gradio's one-file folder, now empty
+        return kept
 
     def refresh(self) -> tuple:
         stats = self.index.stats()
@@ -211,15 +218,35 @@ class ChatApp:
         questions, oldest first, for a follow-up such as "Siapa wali kotanya?"."""
         if not (question or "").strip():
             raise gr.Error("empty question")
-        settings = {
-            "k": k or None,
-            "answer_mode": mode or None,
-            "date_from": check_date(date_from, "date_from"),
-            "date_to": check_date(date_to, "date_to"),
-            "source": source or None,
-        }
+        try:
+            settings = self._settings(k, mode, date_from, date_to, source)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
         earlier = [(str(q), None) for q in history or [] if str(q).strip()]
         return to_json(self.index.ask(question.strip(), earlier, **_ask_arguments(settings)))
+
+    def _settings(
+        self,
+        k: float | None,
+        mode: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        source: str | None,
+        labels: tuple[str, str] = ("date_from", "date_to"),
+    ) -> dict[str, Any]:
+        """A request's settings, checked: `k` within what the chat offers, and the LLM mode
+        only where the operator configured an LLM (a client must not run up its bill)."""
+        if k and not 1 <= int(k) <= MAX_K:
+            raise ValueError(f"k must be between 1 and {MAX_K} (got {int(k)})")
+        if mode == AnswerMode.LLM and not self.config.llm_base_url:
+            raise ValueError("LLM mode is not enabled on this server (QA_LLM_BASE_URL)")
+        return {
+            "k": int(k) if k else None,
+            "answer_mode": mode or None,
+            "date_from": check_date(date_from, labels[0]),
+            "date_to": check_date(date_to, labels[1]),
+            "source": (source or "").strip() or None,
+        }
 
     def api_ask_stream(self, question: str, k: int | None = None) -> Iterator[dict]:
         """Answer one question, streamed: {"answer": text so far, "done": false} while it is
@@ -227,6 +254,8 @@ class ChatApp:
         writes it; an extractive answer is ready at once, and is sent line by line."""
         if not (question or "").strip():
             raise gr.Error("empty question")
+        if k and not 1 <= int(k) <= MAX_K:
+            raise gr.Error(f"k must be between 1 and {MAX_K} (got {int(k)})")
         draft = ""
         for piece in self.index.ask_stream(question.strip(), k=k or None):
             if not isinstance(piece, Answer):
@@ -301,7 +330,13 @@ def build(index: Index, config: Config) -> gr.Blocks:
                 gr.Markdown("**Sources** — each cited article, its quotes highlighted")
                 sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
                 with gr.Accordion("Settings and filters (this session)", open=False):
-                    k = gr.Slider(1, 30, value=config.k, step=1, label="Passages to read (top-k)")
+                    k = gr.Slider(
+                        1,
+                        MAX_K,
+                        value=min(config.k, MAX_K),
+                        step=1,
+                        label="Passages to read (top-k)",
+                    )
                     mode = gr.Radio(
                         AnswerMode.values(),
                         value=config.answer_mode,
@@ -338,7 +373,7 @@ def build(index: Index, config: Config) -> gr.Blocks:
                 wrap=True,
                 elem_id="results",
             )
-            stats_box = gr.Markdown(stats_markdown(stats))
+            stats_box = gr.Markdown(stats_markdown(stats), label="Index")
 
         inputs = [message, chat, turns, k, mode, date_from, date_to, source]
         outputs = [chat, sources, turns, message]
@@ -364,7 +399,9 @@ def build(index: Index, config: Config) -> gr.Blocks:
             api_name="add_files",
             concurrency_limit=1,
             concurrency_id="upload",
-        ).then(lambda s: s, stats_box, header, api_visibility="private", queue=False)
+        ).then(lambda s: s, stats_box, header, api_visibility="private", queue=False).then(
+            lambda: None, None, files, api_visibility="private", queue=False
+        )  # the list empties, so the next click does not send the same files again
         demo.load(app.refresh, None, [header, source], api_visibility="private")
         gr.api(app.api_ask, api_name="ask", **ask_limit)
         gr.api(app.api_ask_stream, api_name="ask_stream", **ask_limit)

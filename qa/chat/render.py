@@ -41,7 +41,8 @@ def answer_markdown(answer: Answer) -> str:
     lang = answer.lang
     notes = [f"_{escape_markdown(f'{NOTE_LABEL[lang]} {note}')}_" for note in answer.notes]
     if answer.abstained:
-        body = [f"🔎 **{escape_markdown(NOT_FOUND[lang])}**", escape_markdown(NOT_FOUND_HINT[lang])]
+        # text only: an emoji renders as an empty box where no emoji font is installed
+        body = [f"**{escape_markdown(NOT_FOUND[lang])}**", escape_markdown(NOT_FOUND_HINT[lang])]
         return "\n\n".join(notes + body)
     body = []
     if answer.generated is not None:

@@ -11,6 +11,7 @@ One concept per module, each depending only on those above it:
 - `store`: `Store`, which ties them together: transactions, put/remove, search, stats.
 """
 
+from qa.store.files import DiskFullError
 from qa.store.filters import Filters
 from qa.store.lock import IndexBusyError
 from qa.store.manifest import MANIFEST_NAME, IndexMismatchError, Manifest, read_manifest
@@ -19,6 +20,7 @@ from qa.store.store import Store
 
 __all__ = [
     "DB_NAME",
+    "DiskFullError",
     "MANIFEST_NAME",
     "Filters",
     "IndexBusyError",

@@ -12,6 +12,7 @@ whole write and see each commit on their next search, whichever process made it.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
@@ -22,7 +23,7 @@ import numpy as np
 
 from qa.articles import Article
 from qa.chunking import Chunk
-from qa.store.files import file_size
+from qa.store.files import DiskFullError, file_size, free_mb, is_disk_full
 from qa.store.filters import Filters
 from qa.store.lock import IndexBusyError, write_lock
 from qa.store.manifest import Manifest, claim_manifest
@@ -74,11 +75,28 @@ class Store:
                     self._sync()
                 try:
                     yield
-                finally:
-                    with self._lock:
-                        self._cache.save()
+                except BaseException:
+                    with self._lock, contextlib.suppress(OSError, DiskFullError):
+                        self._save_cache()  # best effort: the write's own error is what counts
+                    raise
+                with self._lock:
+                    self._save_cache()
         finally:
             self._writer.release()
+
+    def _save_cache(self) -> None:
+        """Save the FAISS cache; on a full disk, say that the database holds everything and
+        the cache is rebuilt from it on the next open."""
+        try:
+            self._cache.save()
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            raise DiskFullError(
+                f"index {self.dir}: the disk is full ({free_mb(self.dir):.1f} MB free): every "
+                "article is committed, but the vector cache file could not be saved; it is "
+                "rebuilt from the database the next time the index is opened"
+            ) from exc
 
     def _take_writer(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
         """This process's writer slot (an upload behind another upload), on the same terms."""
@@ -204,8 +222,14 @@ class Store:
                 [("generation", str(generation)), ("updated_at", _now())],
             )
             self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                self._db.execute("ROLLBACK")
+            if is_disk_full(exc):
+                raise DiskFullError(
+                    f"index {self.dir}: the disk is full ({free_mb(self.dir):.1f} MB free); "
+                    "this batch was not committed, and everything committed before it is intact"
+                ) from exc
             raise
         self._cache.apply(change, generation)
 
