@@ -174,6 +174,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 7860
     auth: str = ""  # "user:password" (several: comma-separated) asks for a login; empty: open
+    auth_file: str = ""  # one "user:password" per line, for passwords that hold commas
     max_upload_mb: float = 50.0  # per uploaded file
     feedback: str = ""  # thumbs up/down as JSONL; empty: feedback.jsonl in the index folder
     share: bool = False

@@ -24,6 +24,7 @@ from qa.answers import NOT_FOUND, Answer, Citation
 from qa.articles import Problem
 from qa.chat import app as chat
 from qa.chat import render, serve
+from qa.chat.login import LoginGuard, parse_accounts
 from qa.index import Index, IngestReport
 from qa.render import to_json, to_text
 from qa.store import Filters
@@ -389,11 +390,25 @@ def test_feedback_lines_stay_whole_when_written_at_once(tmp_path):
     assert [json.loads(line) for line in lines] == [record] * 20
 
 
-def test_auth_setting_is_checked():
-    assert serve.auth_pairs("alice:wonder:land, bob:x") == [("alice", "wonder:land"), ("bob", "x")]
-    assert serve.auth_pairs("") is None
+def test_auth_setting_is_checked(tmp_path):
+    assert parse_accounts("alice:wonder:land, bob:x") == {"alice": "wonder:land", "bob": "x"}
+    assert serve.login_guard(make_config(Path("index"))) is None  # no accounts: open
     with pytest.raises(ValueError, match="user:password"):
         make_config(Path("index"), auth="alice")
+    logins = tmp_path / "logins.txt"
+    logins.write_text("# who may sign in\ncarol:a,b:c\n", encoding="utf-8")  # a comma inside
+    guard = serve.login_guard(make_config(Path("index"), auth_file=str(logins)))
+    assert guard is not None and guard("carol", "a,b:c") and not guard("carol", "a")
+
+
+def test_repeated_wrong_passwords_lock_the_user_out_for_a_growing_time():
+    now = [0.0]
+    guard = LoginGuard({"alice": "rahasia"}, free_failures=5, clock=lambda: now[0])
+    assert not any(guard("alice", f"tebak{n}") for n in range(30))  # 30 guesses
+    assert not guard("alice", "rahasia")  # locked out: even the right password is refused
+    now[0] += 301  # the lockout ends (at most 300 s)...
+    assert guard("alice", "rahasia")  # ...and the right password works again
+    assert guard("bob", "x") is False  # unknown users never get in
 
 
 class FakeIndex:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from qa.chat.app import CSS, EXAMPLES, build
+from qa.chat.login import LoginGuard, parse_accounts
 from qa.config import Config
 from qa.index import Index
 from qa.sample import sample_article_count, sample_files
@@ -55,9 +56,10 @@ def warm_up(index: Index) -> None:
     index.ask(EXAMPLES[0])
 
 
-def auth_pairs(auth: str) -> list[tuple[str, str]] | None:
-    pairs = [tuple(p.split(":", 1)) for p in auth.split(",") if p.strip()]
-    return [(u.strip(), pw) for u, pw in pairs] or None
+def login_guard(config: Config) -> LoginGuard | None:
+    """Gradio's login check for the configured accounts (None: the chat is open)."""
+    accounts = parse_accounts(config.auth, config.auth_file)
+    return LoginGuard(accounts) if accounts else None
 
 
 def serve(index: Index, config: Config, started: float | None = None) -> None:
@@ -71,7 +73,7 @@ def serve(index: Index, config: Config, started: float | None = None) -> None:
     _, url, _ = demo.launch(
         server_name=config.host,
         server_port=config.port,
-        auth=auth_pairs(config.auth),
+        auth=login_guard(config),
         max_file_size=int(config.max_upload_mb * 1024 * 1024),
         share=config.share,
         ssr_mode=False,

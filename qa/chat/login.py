@@ -1,0 +1,66 @@
+"""Logins for the web chat: who may sign in, and a back-off that makes guessing slow.
+
+Accounts come from `QA_AUTH` ("user:password", several comma-separated) or, for passwords
+that hold commas, from `QA_AUTH_FILE` (one "user:password" per line; '#' lines are comments).
+Gradio asks `LoginGuard` for every attempt; after `free_failures` wrong passwords for a user,
+that user is locked out for a time that doubles with each further failure (up to
+`max_lockout` seconds), even with the right password, so a password cannot be guessed at
+speed. Gradio's auth hook is told the user name, not the client, so the back-off is per user.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def parse_accounts(auth: str = "", auth_file: str = "") -> dict[str, str]:
+    """{user: password} from the setting and the file (the file's entries win)."""
+    entries = [p for p in auth.split(",") if p.strip()]
+    if auth_file:
+        try:
+            lines = Path(auth_file).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"auth file {auth_file}: cannot read it ({exc})") from None
+        entries += [line for line in lines if line.strip() and not line.startswith("#")]
+    accounts = {}
+    for entry in entries:
+        user, sep, password = entry.partition(":")
+        if not sep or not user.strip():
+            raise ValueError("each login must be user:password")
+        accounts[user.strip()] = password
+    return accounts
+
+
+@dataclass
+class LoginGuard:
+    """Gradio's `auth` callable, with a per-user back-off after repeated failures."""
+
+    accounts: dict[str, str]
+    free_failures: int = 5
+    max_lockout: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, int] = field(default_factory=dict)
+    _locked_until: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self, user: str, password: str) -> bool:
+        with self._lock:
+            if self.clock() < self._locked_until.get(user, 0.0):
+                return False  # locked out: not even the right password is checked
+            expected = self.accounts.get(user)
+            right = expected is not None and hmac.compare_digest(
+                expected.encode("utf-8"), (password or "").encode("utf-8")
+            )
+            if right:
+                self._failures.pop(user, None)
+                return True
+            failures = self._failures[user] = self._failures.get(user, 0) + 1
+            if failures >= self.free_failures:
+                wait = min(2.0 ** (failures - self.free_failures), self.max_lockout)
+                self._locked_until[user] = self.clock() + wait
+            return False
