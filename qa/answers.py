@@ -34,6 +34,7 @@ class Citation:
     quote: str
     start: int  # character offsets of the quote in the article text
     end: int
+    page: int | None = None  # the page the quote starts on, for a PDF
 
 
 @dataclass

@@ -31,7 +31,8 @@ def quote_line(c: Citation) -> str:
 
 
 def source_line(c: Citation) -> str:
-    meta = ", ".join(x for x in (c.source, c.date) if x)
+    page = f"p. {c.page}" if c.page else None
+    meta = ", ".join(x for x in (c.source, c.date, page) if x)
     return f"[{c.n}] {c.title}" + (f" ({meta})" if meta else "") + f" — {c.article_id}"
 
 

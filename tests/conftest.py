@@ -156,3 +156,47 @@ def assert_checkable(index: Index, answer: Answer) -> None:
         assert quote_line(c) in to_text(answer)
     used = list(dict.fromkeys(markers(answer)))
     assert used == [c.n for c in answer.citations] == list(range(1, len(used) + 1))
+
+
+def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
+    """A real PDF, written by hand (no library): one page per item, one text line per string,
+    in the standard Helvetica font, with an optional /Title."""
+
+    def escape(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]  # the page tree is filled in below
+    kids = []
+    for lines in pages:
+        shown = "".join(f"({escape(line)}) Tj 0 -16 Td " for line in lines)
+        stream = f"BT /F1 12 Tf 72 720 Td {shown}ET".encode("latin-1")
+        objects.append(
+            f"<< /Length {len(stream)} >>\nstream\n{stream.decode('latin-1')}\nendstream"
+        )
+        content = len(objects)
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content} 0 R "
+            "/Resources << /Font << /F1 FONT 0 R >> >> >>"
+        )
+        kids.append(len(objects))
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    font = len(objects)
+    objects = [o.replace("FONT", str(font)) for o in objects]
+    objects[1] = (
+        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+    )
+    info = None
+    if title:
+        objects.append(f"<< /Title ({escape(title)}) >>")
+        info = len(objects)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R" + (f" /Info {info} 0 R" if info else "")
+    out += f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

@@ -373,13 +373,13 @@ def test_folder_recursion_sorted_skipping_hidden_and_unknown(tmp_path):
     (tmp_path / "a" / "dalam" / "a.txt").write_text("A judul\n\nIsi a.")
     write_jsonl(tmp_path / "a" / "c.jsonl", [{"id": "c1", "text": "Isi c."}])
     (tmp_path / "a" / "gambar.png").write_bytes(b"\x89PNG\x00\x00")
-    (tmp_path / "a" / "catatan.pdf").write_text("bukan teks yang didukung")
+    (tmp_path / "a" / "catatan.docx").write_text("bukan teks yang didukung")
     (tmp_path / ".rahasia.txt").write_text("Rahasia\n\nJangan dibaca.")
     (tmp_path / ".tersembunyi" / "x.txt").write_text("X\n\nJangan dibaca.")
     got = read(tmp_path)
     # files of other types are named, hidden ones are not
     assert [(Path(p.path).name, "unsupported file type" in p.message) for p in problems(got)] == [
-        ("catatan.pdf", True),
+        ("catatan.docx", True),
         ("gambar.png", True),
     ]
     # Sorted by path inside the folder: a/c.jsonl < a/dalam/a.txt < b/b.md < z.txt
@@ -535,9 +535,9 @@ def test_missing_path(tmp_path):
 
 
 def test_unknown_extension_named_explicitly(tmp_path):
-    bad = tmp_path / "laporan.pdf"
+    bad = tmp_path / "laporan.docx"
     bad.write_text("bukan teks")
-    assert_only_problem(read(bad, good_file(tmp_path)), bad, "unsupported file type '.pdf'")
+    assert_only_problem(read(bad, good_file(tmp_path)), bad, "unsupported file type '.docx'")
 
 
 def test_duplicate_ids_within_a_batch(tmp_path):

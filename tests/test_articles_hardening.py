@@ -93,9 +93,9 @@ def test_an_unreadable_folder_is_reported(tmp_path: Path) -> None:
 
 def test_files_of_other_types_in_a_folder_are_named(tmp_path: Path) -> None:
     good_file(tmp_path)
-    pdf = tmp_path / "laporan.pdf"
-    pdf.write_bytes(b"%PDF-1.4 ...")
-    only_problem(read(tmp_path), pdf, "unsupported file type '.pdf', skipped")
+    other = tmp_path / "laporan.docx"
+    other.write_bytes(b"PK\x03\x04 ...")
+    only_problem(read(tmp_path), other, "unsupported file type '.docx', skipped")
 
 
 def test_utf32_with_its_mark_is_read_as_utf32(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from qa.articles import Article, Problem, read_articles
 from qa.config import Config
 
 GOOD = "Judul baik\n\nIsi artikel yang baik dan utuh."
-EXTENSIONS = [".txt", ".md", ".html", ".json", ".jsonl", ".csv"]
+EXTENSIONS = [".txt", ".md", ".html", ".json", ".jsonl", ".csv", ".pdf"]
 
 _text = st.text(max_size=200)
 _json_value = st.recursive(

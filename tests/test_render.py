@@ -82,6 +82,7 @@ def test_json_keeps_the_keys_clients_read_and_adds_the_structured_ones() -> None
         "quote": "Kata Badri.",
         "start": 0,
         "end": 11,
+        "page": None,  # a PDF's page; None for other articles
     }
 
 

@@ -21,6 +21,7 @@ from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
 from qa.answering.spans import Candidate, span_candidates
 from qa.answers import Answer, Citation
+from qa.articles.pdf import page_of
 from qa.config import Config
 from qa.query import Query
 from qa.retrieval import Hit
@@ -122,6 +123,8 @@ def _verified(
         c = cite(e.hit, e.start, e.end, len(kept) + 1)
         if c.article_id not in texts:
             texts[c.article_id] = article_text(c.article_id)
-        if verify_citation(c, e.hit.text, e.hit.start, texts[c.article_id]):
+        text = texts[c.article_id]
+        if verify_citation(c, e.hit.text, e.hit.start, text):
+            c.page = page_of(text or "", c.start)
             kept.append((e, c))
     return kept

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from qa.articles.model import Article, Located, Problem, whole
+from qa.articles.pdf import parse_pdf
 from qa.articles.plain import parse_plain
 from qa.articles.records import parse_csv, parse_json, parse_jsonl
 from qa.articles.webpage import parse_html
@@ -28,6 +29,7 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".pdf": "pdf",
 }
 
 
@@ -100,12 +102,16 @@ def _read_file(path: Path, config: Config) -> Iterator[Located | Problem]:
     if isinstance(raw, Problem):
         yield raw
         return
+    kind = FORMATS[path.suffix.lower()]
+    if kind == "pdf":  # binary: its reader decodes it
+        yield whole(parse_pdf(name, raw) if raw.strip() else Problem(name, "empty file"))
+        return
     text = _decode(name, raw)
     if isinstance(text, Problem):
         yield text
         return
     found = False
-    for result in _parse(name, FORMATS[path.suffix.lower()], text, config):
+    for result in _parse(name, kind, text, config):
         found = True
         yield result
     if not found:  # e.g. a JSON "[]", or a byte-order mark and nothing after it

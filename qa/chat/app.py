@@ -46,7 +46,9 @@ EXAMPLES = [
     "Kapan BP Jamsostek bersinergi dengan UMKM di Bandarlampung?",
 ]
 MAX_K = 30  # passages one question may ask to read, in the chat and through the API
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv"]
+UPLOAD_TYPES = [
+    ".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".pdf",
+]  # fmt: skip
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 CSS = """
@@ -355,7 +357,7 @@ def build(index: Index, config: Config) -> gr.Blocks:
                     )
         with gr.Tab("Articles"):
             gr.Markdown(
-                "Add articles (txt, md, html, json, jsonl, csv with `id,title,text,date,"
+                "Add articles (txt, md, html, pdf, json, jsonl, csv with `id,title,text,date,"
                 "source,url`). They are searchable as soon as they are indexed; unchanged "
                 "articles are skipped, and a bad file never touches what is indexed."
             )
