@@ -148,9 +148,8 @@ class Index:
                 texts = [c.text for _, chunks, _ in batch for c in chunks]
                 vectors = self.embedder.encode_passages(texts, on_batch=bar.update)
                 items, offset = [], 0
-                pairs = [(article, chunks) for article, chunks, _ in batch]
-                for (article, chunks), chunk_terms in zip(
-                    pairs, _terms(self.analyzer, pairs), strict=True
+                for (article, chunks, _), chunk_terms in zip(
+                    batch, _terms(self.analyzer, batch), strict=True
                 ):
                     end = offset + len(chunks)
                     items.append((article, chunks, chunk_terms, vectors[offset:end]))
@@ -324,9 +323,9 @@ class Index:
         return self.store.article(article_id)
 
 
-def _terms(analyzer: Analyzer, batch: list[tuple[Article, list[Chunk]]]) -> list[list[list[str]]]:
+def _terms(analyzer: Analyzer, batch: list[Chunked]) -> list[list[list[str]]]:
     """BM25 terms per chunk: the chunk text only (titles repeated in every chunk hurt BM25)."""
-    return [[analyzer.terms(c.text) for c in chunks] for _, chunks in batch]
+    return [[analyzer.terms(c.text) for c in chunks] for _, chunks, _ in batch]
 
 
 Chunked = tuple[Article, list[Chunk], bool]  # an article, its chunks, whether it replaces one

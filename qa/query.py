@@ -94,10 +94,15 @@ class Query:
             found.sort(key=lambda pair: -len(pair[0]))
         return starts
 
+    @cached_property
+    def _plain(self) -> frozenset[str]:
+        """The terms that stand for themselves (no group of alternatives)."""
+        return frozenset(self.terms) - frozenset(self.groups)
+
     def matches(self, terms: Sequence[str | None]) -> list[tuple[int, int, str]]:
         """(start, end, head) of every place an article's `terms` say a query term; a None
         term (a stopword kept for its position) matches nothing."""
-        plain = set(self.terms) - set(self.groups)
+        plain = self._plain
         found, i = [], 0
         while i < len(terms):
             term = terms[i]

@@ -8,7 +8,7 @@ against the question's other candidates: its share of all candidates' probabilit
 of those that overlap it, its margin over the best rival that does not, how much of the
 question stands right around it, whether its sentence covers the question, and whether it is
 the kind of thing asked for. A logistic regression over these, fit on FacQA train and the
-news dev set (`bench/answer_model.py`), gives the probability; the reader shows the answer
+news dev set (`bench/correctness.py`), gives the probability; the reader shows the answer
 when it reaches the model's `show_short_above`.
 """
 
@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 
 from qa.analysis import TOKEN, QuestionType
+from qa.answering.model import logistic
 from qa.answering.spans import Candidate
 from qa.calendar import MONTH_NAMES, WEEKDAYS
 from qa.query import Query
@@ -81,7 +82,7 @@ def features(query: Query, candidates: Sequence[Candidate]) -> dict[str, float]:
         "share": mass[0] / total,
         "same_share": overlapping / total,
         "margin": min(top.score - max(rival, _RIVAL_FLOOR), _MARGIN_CAP),
-        "probability": _sigmoid(top.score),
+        "probability": logistic(top.score),
         "sentence_coverage": top.evidence.coverage,
         "local": top.features.get("local", 0.0),
         "near": top.features.get("near", 0.0),
@@ -99,7 +100,3 @@ def features(query: Query, candidates: Sequence[Candidate]) -> dict[str, float]:
 
 def _tokens(text: str) -> set[str]:
     return set(TOKEN.findall(text.lower()))
-
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-max(min(x, 30.0), -30.0)))

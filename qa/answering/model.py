@@ -49,7 +49,7 @@ class AnswerModel:
 
     def correct_probability(self, features: dict[str, float]) -> float:
         """Probability that the top candidate, with these question-level features, is right."""
-        return 1 / (1 + math.exp(-max(min(linear(self.correct_weights, features), 30.0), -30.0)))
+        return logistic(linear(self.correct_weights, features))
 
     def _content(self) -> dict:
         return {
@@ -66,6 +66,11 @@ class AnswerModel:
     def save(self, path: Path = MODEL_FILE) -> None:
         data = {"version": self.version, **self._content()}
         Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def logistic(log_odds: float) -> float:
+    """Probability from log-odds, clamped so that no score overflows `exp`."""
+    return 1 / (1 + math.exp(-max(min(log_odds, 30.0), -30.0)))
 
 
 def linear(weights: dict[str, float], features: dict[str, float]) -> float:

@@ -62,8 +62,13 @@ def _acquire(handle, path: Path, timeout: float, on_wait: Callable[[str], None] 
         time.sleep(_POLL)
         if _try(handle):
             return
-    raise IndexBusyError(
-        f"index {path.parent} is busy: another writer ({holder}) still holds its write lock "
+    raise busy(path.parent, holder, timeout)
+
+
+def busy(index_dir: Path, holder: str, timeout: float) -> IndexBusyError:
+    """The error a writer gives up with, naming the index and whom it waited for."""
+    return IndexBusyError(
+        f"index {index_dir} is busy: another writer ({holder}) still holds its write lock "
         f"after {timeout:g} s; try again later, or wait longer with QA_LOCK_TIMEOUT"
     )
 

@@ -25,7 +25,7 @@ from qa.articles import Article
 from qa.chunking import Chunk
 from qa.store.files import DiskFullError, file_size, free_mb, is_disk_full
 from qa.store.filters import Filters
-from qa.store.lock import IndexBusyError, write_lock
+from qa.store.lock import busy, write_lock
 from qa.store.manifest import Manifest, claim_manifest
 from qa.store.schema import connect, db_generation
 from qa.store.vectors import VectorCache, VectorChange
@@ -102,13 +102,11 @@ class Store:
         """This process's writer slot (an upload behind another upload), on the same terms."""
         if self._writer.acquire(blocking=False):
             return
+        holder = "another writer in this process"
         if on_wait is not None:
-            on_wait("another writer in this process")
+            on_wait(holder)
         if not self._writer.acquire(timeout=timeout):
-            raise IndexBusyError(
-                f"index {self.dir} is busy: another writer in this process still holds it "
-                f"after {timeout:g} s; try again later, or wait longer with QA_LOCK_TIMEOUT"
-            )
+            raise busy(self.dir, holder, timeout)
 
     def _sync(self) -> None:
         """Bring the in-memory FAISS index up to the database's generation."""
