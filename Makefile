@@ -39,10 +39,10 @@ bench-app: setup
 FACQA := --corpus eval/facqa/corpus.jsonl
 eval-guard: setup
 	$(BIN)/qa eval --quiet --gold eval/news/gold.jsonl --sample \
-		--floor hit@5=0.96 --floor mrr@10=0.93 --floor f1=0.30 --floor contains=0.90 \
+		--floor hit@5=0.96 --floor mrr@10=0.93 --floor f1=0.28 --floor contains=0.88 \
 		--floor citation_precision=0.92 --floor citation_verified=1 \
-		--floor citation_recall=0.95 --floor abstain_recall=0.45 --ceiling false_abstain=0.05 \
-		--floor short_precision=0.80 --ceiling wrong_answer_rate=0.16
+		--floor citation_recall=0.90 --floor abstain_recall=0.35 --ceiling false_abstain=0.10 \
+		--floor short_precision=0.80 --ceiling wrong_answer_rate=0.17
 	$(BIN)/qa eval --quiet --gold eval/news/dev.jsonl --sample \
 		--floor contains=0.78 --floor short_precision=0.82 --ceiling false_abstain=0.12 \
 		--ceiling wrong_answer_rate=0.15 --floor citation_verified=1
@@ -52,10 +52,10 @@ eval-guard: setup
 		--floor citation_verified=1 --floor citation_recall=0.855 --ceiling false_abstain=0.08 \
 		--floor short_precision=0.83 --ceiling wrong_answer_rate=0.07
 	$(BIN)/qa eval --quiet --gold eval/facqa/gold-valid-en.jsonl $(FACQA) \
-		--floor hit@5=0.90 --floor mrr@10=0.81 --floor contains=0.69 \
-		--floor short_precision=0.80 --ceiling false_abstain=0.22 --floor citation_verified=1
+		--floor hit@5=0.90 --floor mrr@10=0.81 --floor contains=0.79 \
+		--floor short_precision=0.80 --ceiling false_abstain=0.10 --floor citation_verified=1
 	$(BIN)/qa eval --quiet --gold eval/offtopic/gold.jsonl --sample $(FACQA) \
-		--floor abstain_recall=0.64 --ceiling wrong_answer_rate=0.36
+		--floor abstain_recall=0.70 --ceiling wrong_answer_rate=0.30
 
 clean-index:
 	rm -rf index/store.sqlite* index/dense-*.faiss index/manifest.json index/.write.lock

@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from qa.answering.abstention import answerable_above  # noqa: E402
 from qa.answering.citations import verify_citation  # noqa: E402
 from qa.answering.model import MODEL_FILE  # noqa: E402
-from qa.answering.reader import abstain_below  # noqa: E402
 from qa.config import Config  # noqa: E402
 from qa.eval.metrics import normalize_answer as normalize  # noqa: E402
 from qa.eval.metrics import token_f1 as f1  # noqa: E402
@@ -67,7 +67,7 @@ def run(index: Index, items: list[dict], config: Config) -> list[dict]:
                 "short": result.short_answer,
                 "text": to_text(result),
                 "score": result.confidence,
-                "below": abstain_below(query, index.answer_model, config),
+                "below": answerable_above(query, index.answer_model, config.abstain_shift),
                 "abstained": result.abstained,
                 "citations": len(result.citations),
                 "verified": sum(verified),
@@ -128,7 +128,7 @@ def report(rows: list[dict], removed: list[dict], shift: float) -> None:
 
 
 def calibration(rows: list[dict], removed: list[dict]) -> None:
-    """What moving every type's threshold by `abstain_shift` would do (the default is 0)."""
+    """What moving every language's threshold by `abstain_shift` would do (the default is 0)."""
     nowhere = [r for r in removed if not r["elsewhere"]] or removed
     below = lambda group, s: sum(r["score"] < r["below"] + s for r in group) / len(group)  # noqa: E731
     print("\nshift   false-abstain(normal)  abstain(gold removed)  (answer in no other passage)")
@@ -180,9 +180,7 @@ def main() -> None:
     parser.add_argument(
         "--removed", type=int, help="gold-removed questions (default: all; 0: none)"
     )
-    parser.add_argument(
-        "--train", action="store_true", help="fit the span scorer and abstention on train"
-    )
+    parser.add_argument("--train", action="store_true", help="fit the span scorer on train")
     parser.add_argument(
         "--model-out",
         type=Path,
@@ -195,7 +193,7 @@ def main() -> None:
 
         config = Config.load(index=args.index)
         items = load_gold("train")[: args.limit or None]
-        train(args.index, items, config.replace(abstain_shift=-math.inf), args.model_out)
+        train(items, config.replace(abstain_shift=-math.inf), args.model_out)
         return
     items = load_gold(args.split)
     if args.limit:

@@ -15,7 +15,6 @@ FacQA valid and the held-out news gold are never read here.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
@@ -25,14 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sklearn.feature_extraction import DictVectorizer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-
+from bench.fitting import fit_arguments, logistic_weights  # noqa: E402
+from qa.answering.abstention import answerable_above  # noqa: E402
 from qa.answering.correctness import features, of_asked_kind  # noqa: E402
-from qa.answering.evidence import score_sentences  # noqa: E402
-from qa.answering.model import MODEL_FILE, AnswerModel, load_model  # noqa: E402
-from qa.answering.reader import abstain_below, evidence_confidence  # noqa: E402
-from qa.answering.spans import span_candidates  # noqa: E402
+from qa.answering.model import AnswerModel, load_model  # noqa: E402
+from qa.answering.reader import assess  # noqa: E402
 from qa.config import Config  # noqa: E402
 from qa.eval.command import corpus_index_dir  # noqa: E402
 from qa.eval.metrics import short_correct  # noqa: E402
@@ -80,28 +76,20 @@ def examples(name: str, index: Index, gold: Path, config: Config) -> list[Exampl
         if not item["answers"]:
             continue
         query = index.query(item["question"])
-        evidence = score_sentences(query, index.search(query), index.analyzer, config)
-        if not evidence:
+        judged = assess(query, index.search(query), index.analyzer, model, config)
+        if judged is None or not judged.candidates:
             continue
-        candidates = span_candidates(
-            query, evidence, index.analyzer, model, config.answer_sentences
-        )
-        confidence = evidence_confidence(evidence[0], candidates, model)
-        if not candidates or confidence < abstain_below(query, model, config):
+        if judged.answerable < answerable_above(query, model, config.abstain_shift):
             continue
+        candidates = judged.candidates
         right = short_correct(candidates[0].text, item["answers"])
         typed = of_asked_kind(query.kind, candidates[0].text)
         found.append(Example(name, features(query, candidates), right, typed))
     return found
 
 
-def fit(rows: list[Example], c: float = 1.0) -> dict[str, float]:
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform([r.features for r in rows])
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, [int(r.right) for r in rows])
-    weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True))
-    weights["bias"] = float(model.intercept_[0])
-    return {k: round(float(v), 4) for k, v in weights.items()}
+def fit(rows: list[Example]) -> dict[str, float]:
+    return logistic_weights([r.features for r in rows], [int(r.right) for r in rows])
 
 
 def cross_validated(rows: list[Example]) -> list[float]:
@@ -159,10 +147,7 @@ def _precision(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="print curves, write nothing")
-    parser.add_argument("--model-out", type=Path, default=MODEL_FILE)
-    args = parser.parse_args()
+    args = fit_arguments(__doc__)
     config = Config.load()
     rows: list[Example] = []
     answerable: dict[str, int] = {}

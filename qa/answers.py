@@ -45,7 +45,7 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     lang: str = "id"
-    confidence: float = 0.0  # the evidence confidence that abstention compares
+    confidence: float = 0.0  # the probability that the articles answer, which abstention reads
     mode: AnswerMode = AnswerMode.EXTRACTIVE  # who wrote it
     # The calibrated probability that the best short-answer candidate is right; when it is too
     # low (or the candidate is not the kind asked for) the candidate is `withheld`, not shown.

@@ -69,6 +69,7 @@ class Query:
     idf: dict[str, float]  # per distinct term: how much it counts in coverage and evidence
     filters: Filters = field(default_factory=Filters)
     groups: dict[str, Alternatives] = field(default_factory=dict)  # head -> alternatives
+    unseen: frozenset[str] = frozenset()  # the terms no chunk of the index holds
 
     @property
     def bigrams(self) -> set[tuple[str, str]]:
@@ -162,7 +163,9 @@ class Query:
         query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
         total, freqs = document_frequencies(query.lexical_terms)
         query = replace(query, groups=_held(groups, freqs))
-        return replace(query, idf=term_weights(terms, total, _group_frequencies(query, freqs)))
+        held = _group_frequencies(query, freqs)
+        unseen = frozenset(t for t in terms if not held.get(t))
+        return replace(query, idf=term_weights(terms, total, held), unseen=unseen)
 
 
 def _held(groups: dict[str, Alternatives], freqs: dict[str, int]) -> dict[str, Alternatives]:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from qa.analysis import QuestionType
 from qa.answering.model import MODEL_FILE, ModelFileError, load_model
 
 
-def test_the_shipped_model_loads_with_a_threshold_per_question_type() -> None:
+def test_the_shipped_model_loads_with_an_abstention_threshold_per_language() -> None:
     model = load_model()
-    assert set(model.abstain_below) == set(QuestionType)
+    assert set(model.answerable_above) == {"id", "en"}
+    assert 0 < model.answerable_above["en"] < 1 and 0 < model.answerable_above["id"] < 1
     assert model.span_weights["bias"] < 0  # most candidates are not the answer
     assert json.loads(MODEL_FILE.read_text("utf-8"))["version"] == model.version
     assert model.version.startswith("facqa-")
@@ -25,7 +25,7 @@ def test_a_saved_model_reads_back_equal_and_a_change_makes_a_new_version(tmp_pat
     path = tmp_path / "model.json"
     model.save(path)
     assert load_model(path) == model
-    refit = replace(model, abstain_span_weight=model.abstain_span_weight + 0.01)
+    refit = replace(model, dense_when_missing=model.dense_when_missing + 0.01)
     refit.save(tmp_path / "refit.json")
     assert load_model(tmp_path / "refit.json").version != model.version
 
@@ -39,8 +39,8 @@ def test_scores_are_the_logistic_regression_log_odds() -> None:
     ("edit", "message"),
     [
         (lambda d: d.pop("span_weights"), "bad or missing field"),
-        (lambda d: d["abstain_below"].pop("who"), "no abstain_below for who"),
-        (lambda d: d.update(format=99), "not an answer model of format 2"),
+        (lambda d: d["answerable_above"].pop("id"), "no answerable_above for id"),
+        (lambda d: d.update(format=99), "not an answer model of format 3"),
         (lambda d: d["span_weights"].update(bias=0.0), "does not match its version"),
     ],
 )

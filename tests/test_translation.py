@@ -38,6 +38,17 @@ def test_names_acronyms_and_numbers_pass_through_and_function_words_go() -> None
     assert not any(g.translated for g in groups[1:])
 
 
+def test_words_that_translate_to_indonesian_stopwords_go_too() -> None:
+    """English "three" is "tiga", "current" mostly "sekarang", "since" "sejak": stopwords in an
+    Indonesian question, so no term in an English one (as English words no article holds,
+    they would count in full and the answer would seem unsupported)."""
+    groups = translate("Since when has the current mayor served three terms?",
+                       load_dictionary(), ANALYZER)  # fmt: skip
+    assert [g.head for g in groups] == ["~mayor", "~served", "~terms"]
+    require = translate("What does UU 24/2011 require?", load_dictionary(), ANALYZER)[1]
+    assert ("wajib",) in require.alternatives  # one stopword sense ("harus") of several stays
+
+
 def test_a_legal_reference_stays_one_term() -> None:
     groups = translate("What does Law No. 24 of 2011 require?", load_dictionary(), ANALYZER)
     assert groups[0].head == "uu24th2011" and not groups[0].translated

@@ -28,6 +28,8 @@ class Evidence:
     score: float
     coverage: float  # weighted share of the question's terms in and around the sentence
     hit_rank: int = 0  # the hit's place in the retrieved list
+    terms: frozenset[str] = frozenset()  # the sentence's terms (folded as the query's)
+    context: frozenset[str] = frozenset()  # the terms of the sentence and its two neighbours
 
     @property
     def text(self) -> str:
@@ -51,7 +53,7 @@ def score_sentences(
     for rank, hit in enumerate(hits[: config.answer_hits]):
         spans = split_sentences(hit.text)
         term_lists = [query.fold(analyzer.terms(hit.text[start:end])) for start, end in spans]
-        term_sets = [set(terms) for terms in term_lists]
+        term_sets = [frozenset(terms) for terms in term_lists]
         for k, (start, end) in enumerate(spans):
             key = (hit.article_id, hit.start + start)
             if key in seen:
@@ -60,7 +62,8 @@ def score_sentences(
             text = hit.text[start:end]
             terms = term_lists[k]
             present = term_sets[k]
-            around = set().union(*term_sets[max(k - 1, 0) : k + 2]) - present
+            context = frozenset().union(*term_sets[max(k - 1, 0) : k + 2])
+            around = context - present
             coverage = (
                 sum(w for t, w in weights.items() if t in present)
                 + config.sentence_context * sum(w for t, w in weights.items() if t in around)
@@ -72,6 +75,6 @@ def score_sentences(
                 + config.sentence_answer_type * has_answer_type(query.kind, text, query.question)
                 + config.sentence_rank / (rank + 1)
             )
-            found.append(Evidence(hit, start, end, score, coverage, rank))
+            found.append(Evidence(hit, start, end, score, coverage, rank, present, context))
     found.sort(key=lambda e: -e.score)
     return found

@@ -1,12 +1,13 @@
 """The reader's learned parameters, as a versioned data file (`model.json` beside this module).
 
-Three things are learned by `python bench/answering.py --train`, which writes the file: the
-short-answer scorer (logistic-regression weights over the features of each candidate span, see
-`qa.answering.spans`), abstention (how much the best span's score adds to the evidence's
-coverage, and the confidence each question type needs), both on FacQA train, and whether the
-top candidate is right (`qa.answering.correctness`: weights, and the probability a short
-answer needs to be shown), on FacQA train and the news dev set. The version is a hash of
-the content, so an eval report can say which model produced it.
+Three logistic regressions, each written by its own script: the short-answer scorer
+(weights over the features of each candidate span, `qa.answering.spans`; `python
+bench/answering.py --train`, FacQA train); whether the top candidate is right
+(`qa.answering.correctness`, and the probability a short answer needs to be shown; `python
+bench/correctness.py`, FacQA train in both languages and the news dev set); and whether the
+articles answer the question at all (`qa.answering.abstention`, and the probability each
+language needs; `python bench/abstention.py`, the same sets and the off-topic training set).
+The version is a hash of the content, so an eval report can say which model produced it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.analysis import QuestionType
-
 MODEL_FILE = Path(__file__).with_name("model.json")
-FORMAT = 2  # bump when the file's layout changes
+FORMAT = 3  # bump when the file's layout changes
 
 
 class ModelFileError(ValueError):
@@ -31,10 +30,11 @@ class ModelFileError(ValueError):
 @dataclass(frozen=True)
 class AnswerModel:
     span_weights: dict[str, float]
-    abstain_span_weight: float
-    abstain_below: dict[QuestionType, float]
     correct_weights: dict[str, float]
     show_short_above: float  # the probability of being right a short answer needs
+    answerable_weights: dict[str, float]
+    answerable_above: dict[str, float]  # per question language: the probability to answer
+    dense_when_missing: float  # the abstention feature `dense` for hits without a cosine
     trained_on: str = ""
     trained_by: str = ""
 
@@ -51,16 +51,21 @@ class AnswerModel:
         """Probability that the top candidate, with these question-level features, is right."""
         return logistic(linear(self.correct_weights, features))
 
+    def answerable_probability(self, features: dict[str, float]) -> float:
+        """Probability that the evidence, with these features, answers the question."""
+        return logistic(linear(self.answerable_weights, features))
+
     def _content(self) -> dict:
         return {
             "format": FORMAT,
             "trained_on": self.trained_on,
             "trained_by": self.trained_by,
             "span_weights": dict(sorted(self.span_weights.items())),
-            "abstain_span_weight": self.abstain_span_weight,
-            "abstain_below": {k.value: v for k, v in self.abstain_below.items()},
             "correct_weights": dict(sorted(self.correct_weights.items())),
             "show_short_above": self.show_short_above,
+            "answerable_weights": dict(sorted(self.answerable_weights.items())),
+            "answerable_above": dict(sorted(self.answerable_above.items())),
+            "dense_when_missing": self.dense_when_missing,
         }
 
     def save(self, path: Path = MODEL_FILE) -> None:
@@ -94,19 +99,18 @@ def _load(path: str) -> AnswerModel:
     try:
         model = AnswerModel(
             span_weights={str(k): float(v) for k, v in data["span_weights"].items()},
-            abstain_span_weight=float(data["abstain_span_weight"]),
-            abstain_below={QuestionType(k): float(v) for k, v in data["abstain_below"].items()},
             correct_weights={str(k): float(v) for k, v in data["correct_weights"].items()},
             show_short_above=float(data["show_short_above"]),
+            answerable_weights={str(k): float(v) for k, v in data["answerable_weights"].items()},
+            answerable_above={str(k): float(v) for k, v in data["answerable_above"].items()},
+            dense_when_missing=float(data["dense_when_missing"]),
             trained_on=str(data.get("trained_on", "")),
             trained_by=str(data.get("trained_by", "")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"answer model {path}: bad or missing field ({exc})") from None
-    missing = set(QuestionType) - set(model.abstain_below)
-    if missing:
-        names = ", ".join(sorted(k.value for k in missing))
-        raise ModelFileError(f"answer model {path}: no abstain_below for {names}")
+    if "id" not in model.answerable_above:
+        raise ModelFileError(f"answer model {path}: no answerable_above for id")
     if data.get("version") not in (None, model.version):
         raise ModelFileError(
             f"answer model {path}: its content does not match its version "

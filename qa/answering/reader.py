@@ -4,17 +4,19 @@ With no neural model it runs in milliseconds on CPU, and every word a reader see
 checked against the article. The best chunks are cut into scored sentences (`evidence`); a
 short answer is picked from the best of them by the learned span scorer (`spans`, `model`); its
 sentence and the next best become quotes, each verified against its chunk and article
-(`citations`). When the evidence is too weak for the question's type, the answer says plainly
-that it was not found. The short answer is shown only when it is the kind asked for and
-its calibrated probability of being right (`correctness`) is high; otherwise the quotes answer
-alone.
+(`citations`). When the evidence probably does not answer the question (`abstention`), the
+answer says plainly that it was not found. The short answer is shown only when it is the kind
+asked for and its calibrated probability of being right (`correctness`) is high; otherwise
+the quotes answer alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from qa.analysis import Analyzer
+from qa.answering import abstention
 from qa.answering.citations import cite, verify_citation
 from qa.answering.correctness import features, of_asked_kind
 from qa.answering.evidence import Evidence, score_sentences
@@ -26,32 +28,40 @@ from qa.config import Config
 from qa.query import Query
 from qa.retrieval import Hit
 
-SPAN_FLOOR = -10.0  # a question with no candidate at all scores as the worst candidate
-
-
-def best_span_score(candidates: Sequence[Candidate]) -> float:
-    """The best short-answer candidate's log-odds, floored: what abstention reads of the spans."""
-    return max(candidates[0].score, SPAN_FLOOR) if candidates else SPAN_FLOOR
-
-
-def evidence_confidence(
-    best: Evidence, candidates: Sequence[Candidate], model: AnswerModel
-) -> float:
-    """What abstention compares: the best sentence's coverage, nudged by the best span's score
-    (their ratio is learned: `abstain_span_weight`)."""
-    return best.coverage + model.abstain_span_weight * best_span_score(candidates)
-
-
-def abstain_below(query: Query, model: AnswerModel, config: Config) -> float:
-    """The confidence this question's evidence needs: its type's threshold, moved by config."""
-    return model.abstain_below[query.kind] + config.abstain_shift
-
 
 def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:
     """How close to the best sentence's score a further quote must come."""
     if e.hit.article_id == chosen.hit.article_id:
         return config.second_quote_ratio
     return max(config.second_quote_ratio, config.other_article_quote_ratio)
+
+
+@dataclass
+class Assessment:
+    """What the reader worked out before composing the answer: the scored sentences (best
+    first), the short-answer candidates (best first), how likely the top candidate is right
+    (None: there is none) and how likely the evidence answers the question at all."""
+
+    evidence: list[Evidence]
+    candidates: list[Candidate]
+    right: float | None
+    answerable: float
+
+
+def assess(
+    query: Query, hits: Sequence[Hit], analyzer: Analyzer, model: AnswerModel, config: Config
+) -> Assessment | None:
+    """The reader's judgement of the hits (None: they hold no sentence), before any quote
+    is verified; also what the fitting scripts in bench/ read."""
+    evidence = score_sentences(query, hits, analyzer, config)
+    if not evidence:
+        return None
+    candidates = span_candidates(query, evidence, analyzer, model, config.answer_sentences)
+    right = correct_probability(query, candidates, model)
+    answerable = model.answerable_probability(
+        abstention.features(query, hits, evidence, candidates, right, model)
+    )
+    return Assessment(evidence, candidates, right, answerable)
 
 
 def read(
@@ -62,20 +72,19 @@ def read(
     model: AnswerModel,
     config: Config,
 ) -> Answer:
-    """Answer from retrieved hits, or abstain when the best evidence is too weak.
+    """Answer from retrieved hits, or abstain when the evidence probably does not answer.
 
     `article_text` comes from the store, passed in so that this step stays storage-agnostic.
     """
-    evidence = score_sentences(query, hits, analyzer, config)
-    if not evidence:
+    found = assess(query, hits, analyzer, model, config)
+    if found is None:
         return Answer.not_found(query.lang)
-    candidates = span_candidates(query, evidence, analyzer, model, config.answer_sentences)
-    best = evidence[0]
-    confidence = evidence_confidence(best, candidates, model)
-    if confidence < abstain_below(query, model, config):
+    evidence, candidates, right = found.evidence, found.candidates, found.right
+    confidence = found.answerable
+    if confidence < abstention.answerable_above(query, model, config.abstain_shift):
         return Answer.not_found(query.lang, confidence)
+    best = evidence[0]
     chosen = candidates[0].evidence if candidates else best
-    right = correct_probability(query, candidates, model)
     bar = model.show_short_above + config.short_answer_shift
     shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
     short = candidates[0].text if shown else None  # else the quotes answer alone

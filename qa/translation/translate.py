@@ -92,7 +92,13 @@ def _passed(word: str, analyzer: Analyzer) -> list[Group]:
 
 def _translated(english: str, found: tuple[str, ...], analyzer: Analyzer) -> Group:
     """A translated word's group; the English word itself is one more alternative (news
-    borrows many: "internet", "video", "online")."""
-    alternatives = [tuple(analyzer.terms(t)) for t in (*found, english)]
+    borrows many: "internet", "video", "online"). A word whose translations are mostly
+    Indonesian stopwords ("three" → "tiga", "since" → "sejak", "current" → "sekarang", "saat
+    ini", "kini" or "arus") is a function word here: it gets no group, as its Indonesian twin
+    gets no term, instead of passing as an English word no article holds."""
+    translations = [tuple(analyzer.terms(t)) for t in found]
+    if 2 * translations.count(()) >= len(translations):
+        return Group(english, "~" + "_".join(english.split()), ())
+    alternatives = [*translations, tuple(analyzer.terms(english))]
     unique = tuple(dict.fromkeys(a for a in alternatives if a))
     return Group(english, "~" + "_".join(english.split()), unique)
