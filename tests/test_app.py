@@ -401,14 +401,41 @@ def test_auth_setting_is_checked(tmp_path):
     assert guard is not None and guard("carol", "a,b:c") and not guard("carol", "a")
 
 
-def test_repeated_wrong_passwords_lock_the_user_out_for_a_growing_time():
-    now = [0.0]
-    guard = LoginGuard({"alice": "rahasia"}, free_failures=5, clock=lambda: now[0])
+def test_repeated_wrong_passwords_lock_the_client_out_for_a_growing_time():
+    now, client = [0.0], ["10.0.0.66"]
+    guard = LoginGuard(
+        {"alice": "rahasia"}, free_failures=5, clock=lambda: now[0], client=lambda: client[0]
+    )
     assert not any(guard("alice", f"tebak{n}") for n in range(30))  # 30 guesses
     assert not guard("alice", "rahasia")  # locked out: even the right password is refused
+    client[0] = "10.0.0.7"
+    assert guard("alice", "rahasia")  # another client is not locked out with the guesser
+    client[0] = "10.0.0.66"
     now[0] += 301  # the lockout ends (at most 300 s)...
     assert guard("alice", "rahasia")  # ...and the right password works again
     assert guard("bob", "x") is False  # unknown users never get in
+
+
+def test_without_a_client_address_the_back_off_is_per_user():
+    guard = LoginGuard({"alice": "rahasia"}, free_failures=5, client=lambda: None)
+    assert not any(guard("alice", f"tebak{n}") for n in range(8))
+    assert not guard("alice", "rahasia")
+
+
+def test_the_server_locks_out_a_guessing_client_and_no_one_else(app):
+    """Real logins over HTTP from two loopback addresses: after 30 wrong passwords from one,
+    the right password is refused there and still accepted from the other."""
+    url = app[0].url
+
+    def login(address: str, password: str) -> int:
+        transport = httpx.HTTPTransport(local_address=address)
+        with httpx.Client(transport=transport) as http:
+            form = {"username": USER, "password": password}
+            return http.post(url + "login", data=form).status_code
+
+    assert [login("127.0.0.3", f"tebak{n}") for n in range(30)] == [400] * 30
+    assert login("127.0.0.3", PASSWORD) == 400
+    assert login("127.0.0.2", PASSWORD) == 200
 
 
 class FakeIndex:

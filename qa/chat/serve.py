@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from fastapi.middleware import Middleware
+
 from qa.chat.app import CSS, EXAMPLES, build
-from qa.chat.login import LoginGuard, parse_accounts
+from qa.chat.login import ClientAddress, LoginGuard, parse_accounts
 from qa.config import Config
 from qa.index import Index
 from qa.sample import sample_article_count, sample_files
@@ -74,6 +76,7 @@ def serve(index: Index, config: Config, started: float | None = None) -> None:
         server_name=config.host,
         server_port=config.port,
         auth=login_guard(config),
+        app_kwargs={"middleware": [Middleware(ClientAddress)]},  # the guard's client address
         max_file_size=int(config.max_upload_mb * 1024 * 1024),
         share=config.share,
         ssr_mode=False,
