@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from qa.answering.model import MODEL_FILE, ModelFileError, load_model
+from qa.answering.trees import Trees
 
 
 def test_the_shipped_model_loads_with_an_abstention_threshold_per_language() -> None:
     model = load_model()
     assert set(model.answerable_above) == {"id", "en"}
     assert 0 < model.answerable_above["en"] < 1 and 0 < model.answerable_above["id"] < 1
-    assert model.span_weights["bias"] < 0  # most candidates are not the answer
+    assert model.span_trees.baseline < 0  # most candidates are not the answer
     assert json.loads(MODEL_FILE.read_text("utf-8"))["version"] == model.version
     assert model.version.startswith("facqa-")
 
@@ -30,18 +31,21 @@ def test_a_saved_model_reads_back_equal_and_a_change_makes_a_new_version(tmp_pat
     assert load_model(tmp_path / "refit.json").version != model.version
 
 
-def test_scores_are_the_logistic_regression_log_odds() -> None:
-    model = replace(load_model(), span_weights={"bias": -1.0, "near": 2.0, "caps": 0.5})
-    assert model.span_score({"near": 1.0, "caps": 0.5, "unknown": 9.0}) == pytest.approx(1.25)
+def test_scores_are_log_odds_from_the_trees_and_the_logistic_regressions() -> None:
+    near = Trees(-1.0, ((("near", 0.5, 1, 2), (0.0,), (2.0,)),))
+    model = replace(load_model(), span_trees=near, correct_weights={"bias": 0.0, "margin": 1.0})
+    assert model.span_score({"near": 1.0, "unknown": 9.0}) == pytest.approx(1.0)
+    assert model.correct_probability({"margin": 0.0}) == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d.pop("span_weights"), "bad or missing field"),
+        (lambda d: d.pop("span_trees"), "bad or missing field"),
+        (lambda d: d["span_trees"]["trees"][0][0].__setitem__(2, 999), "outside its tree"),
         (lambda d: d["answerable_above"].pop("id"), "no answerable_above for id"),
-        (lambda d: d.update(format=99), "not an answer model of format 3"),
-        (lambda d: d["span_weights"].update(bias=0.0), "does not match its version"),
+        (lambda d: d.update(format=99), "not an answer model of format 4"),
+        (lambda d: d["correct_weights"].update(bias=0.0), "does not match its version"),
     ],
 )
 def test_a_broken_model_file_is_a_clear_error_naming_the_file(tmp_path: Path, edit, message):

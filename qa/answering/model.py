@@ -1,7 +1,7 @@
 """The reader's learned parameters, as a versioned data file (`model.json` beside this module).
 
-Three logistic regressions, each written by its own script: the short-answer scorer
-(weights over the features of each candidate span, `qa.answering.spans`; `python
+Three models, each written by its own script: the short-answer scorer (boosted trees over
+the features of each candidate span, `qa.answering.spans` and `qa.answering.trees`; `python
 bench/answering.py --train`, FacQA train); whether the top candidate is right
 (`qa.answering.correctness`, and the probability a short answer needs to be shown; `python
 bench/correctness.py`, FacQA train in both languages and the news dev set); and whether the
@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.answering.trees import Trees
+
 MODEL_FILE = Path(__file__).with_name("model.json")
-FORMAT = 3  # bump when the file's layout changes
+FORMAT = 4  # bump when the file's layout changes
 
 
 class ModelFileError(ValueError):
@@ -29,7 +31,7 @@ class ModelFileError(ValueError):
 
 @dataclass(frozen=True)
 class AnswerModel:
-    span_weights: dict[str, float]
+    span_trees: Trees
     correct_weights: dict[str, float]
     show_short_above: float  # the probability of being right a short answer needs
     answerable_weights: dict[str, float]
@@ -45,7 +47,7 @@ class AnswerModel:
 
     def span_score(self, features: dict[str, float]) -> float:
         """Log-odds that a candidate with these features is the gold answer."""
-        return linear(self.span_weights, features)
+        return self.span_trees.score(features)
 
     def correct_probability(self, features: dict[str, float]) -> float:
         """Probability that the top candidate, with these question-level features, is right."""
@@ -60,7 +62,7 @@ class AnswerModel:
             "format": FORMAT,
             "trained_on": self.trained_on,
             "trained_by": self.trained_by,
-            "span_weights": dict(sorted(self.span_weights.items())),
+            "span_trees": self.span_trees.to_data(),
             "correct_weights": dict(sorted(self.correct_weights.items())),
             "show_short_above": self.show_short_above,
             "answerable_weights": dict(sorted(self.answerable_weights.items())),
@@ -98,7 +100,7 @@ def _load(path: str) -> AnswerModel:
         raise ModelFileError(f"answer model {path}: not an answer model of format {FORMAT}")
     try:
         model = AnswerModel(
-            span_weights={str(k): float(v) for k, v in data["span_weights"].items()},
+            span_trees=Trees.from_data(data["span_trees"]),
             correct_weights={str(k): float(v) for k, v in data["correct_weights"].items()},
             show_short_above=float(data["show_short_above"]),
             answerable_weights={str(k): float(v) for k, v in data["answerable_weights"].items()},
