@@ -16,6 +16,7 @@ from functools import cached_property
 
 from qa.analysis import TOKEN, WORD, Analyzer, QuestionType, question_type, stem, term_weights
 from qa.store import Filters
+from qa.translation.abbreviations import group_abbreviations
 from qa.translation.dictionary import Dictionary, load_dictionary
 from qa.translation.translate import translate
 
@@ -58,7 +59,8 @@ class Query:
     An English question is translated (`qa.translation`): each translated word is one term
     of `terms` (a "~word" head) standing for all its Indonesian alternatives (`groups`), and
     `fold` turns an article's terms into heads, so that every scorer counts a group as one
-    term. An Indonesian question has no groups and `fold` changes nothing.
+    term. An abbreviation and its long forms ("Sekda", "Sekretaris Daerah") are one group in
+    either language. A question with no groups is scored on its terms as they are.
     """
 
     question: str
@@ -159,6 +161,7 @@ class Query:
             groups = {g.head: g.alternatives for g in found if g.translated}
         else:
             terms, groups = analyzer.terms(text), {}
+        terms, groups = group_abbreviations(terms, groups, analyzer)
         kind = question_type(question)
         query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
         total, freqs = document_frequencies(query.lexical_terms)

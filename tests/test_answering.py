@@ -76,6 +76,14 @@ def test_who_question_gets_a_name(index: Index) -> None:
     assert_checkable(index, answer)
 
 
+def test_an_abbreviation_finds_the_title_written_out(index: Index) -> None:
+    """The seed article says "Sekretaris Daerah Kota Bandarlampung", never "Sekda"."""
+    answer = index.ask("Siapa Sekda Bandarlampung?")
+    assert answer.short_answer == "Badri Tamam"
+    assert "Sekretaris Daerah" in answer.citations[0].quote
+    assert_checkable(index, answer)
+
+
 def test_how_many_question_gets_a_number_with_its_unit(index: Index) -> None:
     answer = index.ask("Berapa pengendara yang ditilang pada hari pertama ganjil-genap?")
     assert answer.short_answer == "219 pengendara"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.analysis import Analyzer
+from qa.translation.abbreviations import group_abbreviations
 from qa.translation.cognates import cognates
 from qa.translation.dictionary import DictionaryError, load_dictionary, read_tsv
 from qa.translation.translate import translate
@@ -47,6 +48,18 @@ def test_words_that_translate_to_indonesian_stopwords_go_too() -> None:
     assert [g.head for g in groups] == ["~mayor", "~served", "~terms"]
     require = translate("What does UU 24/2011 require?", load_dictionary(), ANALYZER)[1]
     assert ("wajib",) in require.alternatives  # one stopword sense ("harus") of several stays
+
+
+def test_an_abbreviation_and_its_long_form_are_one_group_in_either_language() -> None:
+    short, _ = group_abbreviations(ANALYZER.terms("Siapa Sekda Bandarlampung?"), {}, ANALYZER)
+    long, groups = group_abbreviations(
+        ANALYZER.terms("Siapa Sekretaris Daerah Bandarlampung?"), {}, ANALYZER
+    )
+    assert short == long == ["~sekda", "bandarlampung"]
+    assert set(groups["~sekda"]) == {("sekda",), ("sekretaris", "daerah")}
+    english = translate("What did the DPRD decide?", load_dictionary(), ANALYZER)
+    terms, groups = group_abbreviations([g.head for g in english], {}, ANALYZER)
+    assert "~dprd" in terms and ("dprd",) in groups["~dprd"]
 
 
 def test_a_legal_reference_stays_one_term() -> None:
