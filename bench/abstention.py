@@ -18,7 +18,6 @@ cross-validated false abstention on that language's answerable questions stays w
 from __future__ import annotations
 
 import json
-import random
 import statistics
 import sys
 from dataclasses import dataclass, replace
@@ -28,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.answering import without_gold  # noqa: E402
-from bench.fitting import fit_arguments, logistic_weights  # noqa: E402
-from qa.answering import abstention  # noqa: E402
+from bench.fitting import fit_arguments, logistic_weights, two_folds  # noqa: E402
 from qa.answering.model import AnswerModel, load_model  # noqa: E402
 from qa.answering.reader import assess  # noqa: E402
 from qa.config import Config  # noqa: E402
@@ -76,10 +74,7 @@ def example(index: Index, item: dict, source: str, answerable: bool, config: Con
     judged = assess(query, hits, index.analyzer, model, config)
     if judged is None:
         return []
-    features = abstention.features(
-        query, hits, judged.evidence, judged.candidates, judged.right, model
-    )
-    return [Example(source, query.lang, features, answerable)]
+    return [Example(source, query.lang, judged.answerable_features, answerable)]
 
 
 def gold_removed(folder: Path, config: Config) -> list[Example]:
@@ -110,9 +105,7 @@ def fit(rows: list[Example]) -> dict[str, float]:
 
 def cross_validated(rows: list[Example], base: AnswerModel) -> list[float]:
     """Each example's probability from a model fit on the other half."""
-    order = list(range(len(rows)))
-    random.Random(0).shuffle(order)
-    halves = [order[::2], order[1::2]]
+    halves = two_folds(len(rows))
     probability = [0.0] * len(rows)
     for k in (0, 1):
         scorer = replace(base, answerable_weights=fit([rows[i] for i in halves[1 - k]]))

@@ -16,7 +16,6 @@ FacQA valid and the held-out news gold are never read here.
 from __future__ import annotations
 
 import json
-import random
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.fitting import fit_arguments, logistic_weights  # noqa: E402
+from bench.fitting import fit_arguments, logistic_weights, two_folds  # noqa: E402
 from qa.answering.abstention import answerable_above  # noqa: E402
 from qa.answering.correctness import features, of_asked_kind  # noqa: E402
 from qa.answering.model import AnswerModel, load_model  # noqa: E402
@@ -94,9 +93,7 @@ def fit(rows: list[Example]) -> dict[str, float]:
 
 def cross_validated(rows: list[Example]) -> list[float]:
     """Each example's probability from a model fit on the other half (typed ones only)."""
-    order = list(range(len(rows)))
-    random.Random(0).shuffle(order)
-    halves = [order[::2], order[1::2]]
+    halves = two_folds(len(rows))
     probability = [0.0] * len(rows)
     for k in (0, 1):
         weights = fit([rows[i] for i in halves[1 - k] if rows[i].typed])

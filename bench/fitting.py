@@ -1,9 +1,11 @@
 """What the scripts that fit the answer model share: a logistic regression over feature
-dicts, returned as the weights `qa.answering.model.linear` reads, and their command line."""
+dicts, returned as the weights `qa.answering.model.linear` reads, the two halves their
+cross-validation uses, and their command line."""
 
 from __future__ import annotations
 
 import argparse
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,16 +18,23 @@ from qa.answering.model import MODEL_FILE
 def logistic_weights(
     rows: Sequence[dict[str, float]],
     labels: Sequence[int],
-    c: float = 1.0,
     sample_weight: Sequence[float] | None = None,
 ) -> dict[str, float]:
     """Feature name -> weight, and "bias", rounded for a readable model file."""
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform(rows)
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, labels, sample_weight=sample_weight)
+    model = LogisticRegression(max_iter=5000).fit(x, labels, sample_weight=sample_weight)
     weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True))
     weights["bias"] = float(model.intercept_[0])
     return {k: round(float(v), 4) for k, v in weights.items()}
+
+
+def two_folds(count: int) -> tuple[list[int], list[int]]:
+    """The indexes 0..count-1 shuffled (seed 0) and dealt into two halves: each is scored by
+    a model fit on the other."""
+    order = list(range(count))
+    random.Random(0).shuffle(order)
+    return order[::2], order[1::2]
 
 
 def fit_arguments(doc: str) -> argparse.Namespace:

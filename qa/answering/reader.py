@@ -40,12 +40,14 @@ def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:
 class Assessment:
     """What the reader worked out before composing the answer: the scored sentences (best
     first), the short-answer candidates (best first), how likely the top candidate is right
-    (None: there is none) and how likely the evidence answers the question at all."""
+    (None: there is none), and how likely the evidence answers the question at all, with what
+    that probability was read from."""
 
     evidence: list[Evidence]
     candidates: list[Candidate]
     right: float | None
     answerable: float
+    answerable_features: dict[str, float]
 
 
 def assess(
@@ -58,10 +60,9 @@ def assess(
         return None
     candidates = span_candidates(query, evidence, analyzer, model, config.answer_sentences)
     right = correct_probability(query, candidates, model)
-    answerable = model.answerable_probability(
-        abstention.features(query, hits, evidence, candidates, right, model)
-    )
-    return Assessment(evidence, candidates, right, answerable)
+    signals = abstention.features(query, hits, evidence, candidates, right, model)
+    answerable = model.answerable_probability(signals)
+    return Assessment(evidence, candidates, right, answerable, signals)
 
 
 def read(

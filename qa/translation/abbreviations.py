@@ -1,10 +1,10 @@
 """Indonesian abbreviations and their long forms, as one group of alternatives.
 
 News writes "Sekda" in one sentence and "Sekretaris Daerah" in the next, and a question may
-say either. Each abbreviation and its long forms (`qa/data/dictionary/abbreviations.tsv`)
-become one group in a question of either language, as a translated English word does
-(`qa.query.Query.groups`): every scorer counts the group as one term, and a passage that uses
-the other form still matches.
+say either. Each abbreviation and its long forms (`qa/data/dictionary/abbreviations.tsv`, in
+the dictionary's format) become one group in a question of either language, as a translated
+English word does (`qa.query.Query.groups`): every scorer counts the group as one term, and a
+passage that uses the other form still matches.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from qa.analysis import Analyzer
-from qa.translation.dictionary import DICTIONARY_DIR, DictionaryError
+from qa.translation.dictionary import DICTIONARY_DIR, read_tsv
 
 ABBREVIATIONS = DICTIONARY_DIR / "abbreviations.tsv"
 Forms = tuple[tuple[str, ...], ...]
@@ -22,18 +22,9 @@ Forms = tuple[tuple[str, ...], ...]
 def abbreviation_forms(stemmer: str, stopwords: bool) -> dict[tuple[str, ...], Forms]:
     """Every form, analyzed as article text is -> all forms of its abbreviation."""
     analyzer = Analyzer(stemmer, stopwords)
-    try:
-        lines = ABBREVIATIONS.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DictionaryError(f"{ABBREVIATIONS}: cannot read it ({exc})") from None
     table: dict[tuple[str, ...], Forms] = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        short, tab, long = line.partition("\t")
-        if not tab or not long.strip():
-            raise DictionaryError(f"{ABBREVIATIONS}, line {n}: not abbreviation<TAB>long form")
-        analyzed = (tuple(analyzer.terms(f)) for f in (short, *long.split("|")))
+    for short, long in read_tsv(ABBREVIATIONS).items():
+        analyzed = (tuple(analyzer.terms(f)) for f in (short, *long))
         forms = tuple(dict.fromkeys(f for f in analyzed if f))
         for form in forms if len(forms) > 1 else ():
             table.setdefault(form, forms)  # the first entry that names a form keeps it
