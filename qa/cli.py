@@ -14,7 +14,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from qa.config import AnswerMode, Config, RetrieverKind
+from qa.config import AnswerMode, Config, Precision, RetrieverKind, Runtime
 from qa.embedding import ModelError
 from qa.eval.command import add_arguments as add_eval_arguments
 from qa.eval.command import command as evaluate
@@ -38,6 +38,18 @@ def _global_flags(suppress: bool) -> argparse.ArgumentParser:
     )
     flags.add_argument(
         "--chunk-overlap", type=int, default=default, help="overlap tokens (QA_CHUNK_OVERLAP)"
+    )
+    flags.add_argument(
+        "--runtime",
+        choices=Runtime.values(),
+        default=default,
+        help="encoder engine (default auto: onnx, torch if the export fails; QA_RUNTIME)",
+    )
+    flags.add_argument(
+        "--precision",
+        choices=Precision.values(),
+        default=default,
+        help="encoder arithmetic (default auto: the index's own, else fp32; QA_PRECISION)",
     )
     return flags
 
@@ -107,6 +119,8 @@ def _config(args: argparse.Namespace) -> Config:
         model=args.model,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
+        runtime=args.runtime,
+        precision=args.precision,
         retriever=getattr(args, "retriever", None),
         k=getattr(args, "k", None),
         answer_mode=getattr(args, "answer_mode", None),
@@ -190,7 +204,7 @@ def _stats(index, args: argparse.Namespace) -> int:
     print(f"index      {stats['index']}")
     print(f"articles   {stats['articles']}")
     print(f"chunks     {stats['chunks']} ({stats['vectors']} vectors, dim {manifest['dim']})")
-    print(f"model      {manifest['model']}")
+    print(f"model      {manifest['model']} ({manifest['runtime']}, {manifest['precision']})")
     print(f"chunking   {manifest['chunk_tokens']} tokens, overlap {manifest['chunk_overlap']}")
     print(f"dates      {stats['date_range'][0]} .. {stats['date_range'][1]}")
     print(f"updated    {stats['updated_at']}")

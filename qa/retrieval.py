@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from qa.analysis import Analyzer, has_answer_type
 from qa.config import Config, RetrieverKind
-from qa.embedding import Embedder
+from qa.embedding.embedder import Embedder
 from qa.query import Query
 from qa.store import Store
 

@@ -1,10 +1,13 @@
 """The embedder: real model from local files, normalized vectors, honest length checks."""
 
+import shutil
+
 import numpy as np
 import pytest
 
-from qa.config import Config
-from qa.embedding import Embedder, ModelError, _auto_prompts, native_bf16
+from qa.config import DEFAULT_MODEL, Config
+from qa.embedding import ModelError, auto_prompts, native_bf16, resolve_model
+from qa.embedding.embedder import Embedder, choose
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +43,10 @@ def test_missing_model_is_a_clear_error_without_download() -> None:
 
 
 def test_prompts_follow_the_model() -> None:
-    assert _auto_prompts("/models/multilingual-e5-small", {}) == ("query: ", "passage: ")
-    assert _auto_prompts("/models/all-MiniLM-L6-v2", {"query": "", "document": ""}) == ("", "")
+    assert auto_prompts("/models/multilingual-e5-small", {}) == ("query: ", "passage: ")
+    assert auto_prompts("/models/all-MiniLM-L6-v2", {"query": "", "document": ""}) == ("", "")
     own = {"query": "Represent this query: ", "document": "Doc: "}
-    assert _auto_prompts("/models/custom", own) == ("Represent this query: ", "Doc: ")
+    assert auto_prompts("/models/custom", own) == ("Represent this query: ", "Doc: ")
 
 
 def test_explicit_prompts_override(embedder: Embedder) -> None:
@@ -60,5 +63,78 @@ def test_bf16_only_where_the_cpu_has_it(tmp_path) -> None:
     cpuinfo.write_text("flags : avx2 avx512f avx512_bf16 amx_tile\n")
     assert native_bf16(cpuinfo)
     assert not native_bf16(tmp_path / "missing")
-    assert Embedder(Config.load(env={}, precision="fp32")).bf16 is False
-    assert Embedder(Config.load(env={}, precision="bf16")).bf16 is True
+    fp32 = Embedder(Config.load(env={}, precision="fp32"))
+    assert (fp32.runtime, fp32.precision) == ("onnx", "fp32")
+    bf16 = Embedder(Config.load(env={}, precision="bf16"))
+    assert (bf16.runtime, bf16.precision) == ("torch", "bf16")
+
+
+TEXTS = [
+    "Siapa Sekretaris Daerah Kota Bandarlampung?",
+    "Pemkot Bandarlampung dukung UMKM bersinergi dengan BP Jamsostek",
+    "The football team won the match 2-0",
+    "kata " * 400,  # truncated at the model's 256 tokens by both runtimes
+    "x",
+]
+
+
+@pytest.fixture(scope="module")
+def torch_fp32() -> Embedder:
+    return Embedder(Config.load(env={}, runtime="torch", precision="fp32"))
+
+
+def test_onnx_vectors_match_torch(embedder: Embedder, torch_fp32: Embedder) -> None:
+    """The default runtime is onnx; its vectors can sit in an index that torch built."""
+    assert (embedder.runtime, embedder.precision) == ("onnx", "fp32")
+    assert torch_fp32.runtime == "torch"
+    onnx, reference = embedder.encode_passages(TEXTS), torch_fp32.encode_passages(TEXTS)
+    assert np.min(np.sum(onnx * reference, axis=1)) >= 0.999
+    query = embedder.encode_query(TEXTS[0])
+    assert float(query @ torch_fp32.encode_query(TEXTS[0])) >= 0.999
+    assert [embedder.token_count(t) for t in TEXTS] == [torch_fp32.token_count(t) for t in TEXTS]
+
+
+def test_int8_vectors_stay_close_to_fp32(embedder: Embedder) -> None:
+    """int8 is a different kind of vector (manifest precision) but still near fp32: the
+    least cosine measured over 600 FacQA passages was 0.977 (bench/encoders.py)."""
+    int8 = Embedder(Config.load(env={}, precision="int8"))
+    assert (int8.runtime, int8.precision) == ("onnx", "int8")
+    cosine = np.sum(int8.encode_passages(TEXTS) * embedder.encode_passages(TEXTS), axis=1)
+    assert np.min(cosine) >= 0.95 and np.mean(cosine) >= 0.97
+
+
+def test_export_is_cached_by_the_models_files(tmp_path, capsys) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(resolve_model(DEFAULT_MODEL), model)
+    config = Config.load(env={}, model=str(model), cache_dir=str(tmp_path / "cache"))
+    Embedder(config)
+    assert "exporting" in capsys.readouterr().err
+    (export,) = (tmp_path / "cache" / "onnx").iterdir()
+    assert {"model.onnx", "tokenizer.json", "encoder.json"} <= {p.name for p in export.iterdir()}
+    again = Embedder(config)  # the cached export: no torch, no second export
+    assert again.runtime == "onnx" and "exporting" not in capsys.readouterr().err
+    (model / "README.md").write_text("changed", encoding="utf-8")  # other files, other key
+    Embedder(config)
+    assert "exporting" in capsys.readouterr().err
+    assert len(list((tmp_path / "cache" / "onnx").iterdir())) == 2
+
+
+def test_failed_export_falls_back_to_torch_with_a_note(tmp_path, capsys) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    embedder = Embedder(Config.load(env={}, cache_dir=str(blocked)))
+    assert embedder.runtime == "torch" and embedder.precision == "fp32"
+    *_, note = capsys.readouterr().err.strip().splitlines()
+    assert note.startswith("note: ONNX export failed") and "encoding with torch" in note
+    with pytest.raises(ModelError, match="ONNX runtime"):  # asked for onnx by name: no fallback
+        Embedder(Config.load(env={}, cache_dir=str(blocked), runtime="onnx"))
+
+
+def test_impossible_combinations_are_clear_errors() -> None:
+    with pytest.raises(ModelError, match="int8 vectors need the onnx runtime"):
+        choose(Config.load(env={}, runtime="torch", precision="int8"))
+    with pytest.raises(ModelError, match="bf16 needs the torch runtime"):
+        choose(Config.load(env={}, runtime="onnx", precision="bf16"))
+    # auto follows the index: int8 vectors are queried with int8, float ones with fp32
+    assert choose(Config.load(env={}), "int8") == ("onnx", "int8")
+    assert choose(Config.load(env={}), "bf16") == ("onnx", "fp32")

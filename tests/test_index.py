@@ -520,3 +520,15 @@ def test_k_larger_than_the_candidate_pool_is_honoured(shared, mode):
             assert len(hits) == chunks  # every chunk has a vector
     finally:
         narrow.close()
+
+
+def test_int8_index_records_its_precision_and_queries_adopt_it(tmp_path):
+    with Index(make_config(tmp_path / "index", precision="int8")) as index:
+        assert index.ingest([SEED], progress=False).ok
+    manifest = json.loads((tmp_path / "index" / MANIFEST_NAME).read_text())
+    assert (manifest["runtime"], manifest["precision"]) == ("onnx", "int8")
+    with Index(make_config(tmp_path / "index")) as index:  # auto: the index's own vectors
+        assert index.embedder.precision == "int8"
+        assert index.search("BP Jamsostek", retriever="dense")[0].article_id == SEED_ID
+    with pytest.raises(IndexMismatchError, match="precision: index has 'int8', asked for 'fp32'"):
+        Index(make_config(tmp_path / "index", precision="fp32"))

@@ -1,11 +1,11 @@
 """The manifest guards an index against being read with other settings or code."""
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import pytest
 
-from qa.store import MANIFEST_NAME, IndexMismatchError, Manifest, Store
+from qa.store import MANIFEST_NAME, IndexMismatchError, Manifest, Store, read_manifest
 
 MANIFEST = Manifest(
     model="m",
@@ -39,3 +39,21 @@ def test_unreadable_manifest_names_the_file(tmp_path):
     (tmp_path / MANIFEST_NAME).write_text("{not json")
     with pytest.raises(IndexMismatchError, match="manifest.json: unreadable manifest"):
         Store(tmp_path, MANIFEST)
+
+
+def test_precision_is_checked_by_the_kind_of_vectors_it_makes(tmp_path):
+    """fp32 and bf16 vectors (either runtime) mix in one index; int8 ones do not."""
+    Store(tmp_path, replace(MANIFEST, runtime="onnx", precision="fp32")).close()
+    Store(tmp_path, replace(MANIFEST, runtime="torch", precision="bf16")).close()
+    with pytest.raises(IndexMismatchError, match="precision: index has 'fp32', asked for 'int8'"):
+        Store(tmp_path, replace(MANIFEST, runtime="onnx", precision="int8"))
+
+
+def test_manifest_from_before_runtimes_reads_as_torch_fp32(tmp_path):
+    old = {k: v for k, v in asdict(MANIFEST).items() if k not in ("runtime", "precision")}
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps(old))
+    assert (read_manifest(tmp_path).runtime, read_manifest(tmp_path).precision) == (
+        "torch",
+        "fp32",
+    )
+    Store(tmp_path, replace(MANIFEST, runtime="onnx", precision="fp32")).close()

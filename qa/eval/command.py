@@ -128,6 +128,7 @@ def corpus_index_dir(config: Config, corpus: Sequence[Path], name: str | None = 
             [config.model, config.chunk_tokens, config.chunk_overlap, config.encoding],
             [config.stemmer, config.stopwords],
         ]
+        + ([str(config.precision)] if config.precision == "int8" else [])  # its own vectors
     )
     name = name or (corpus[0].stem if corpus[0].is_file() else corpus[0].name)
     return config.index / "eval" / f"{name or 'corpus'}-{sha256(key.encode()).hexdigest()[:10]}"

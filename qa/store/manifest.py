@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from qa.analysis import ANALYZER_VERSION
+from qa.embedding import FAMILY
 from qa.store.files import write_atomic
 from qa.store.schema import SCHEMA_VERSION
 
@@ -35,9 +36,18 @@ class Manifest:
     stopwords: bool
     schema_version: int = SCHEMA_VERSION
     analyzer_version: int = ANALYZER_VERSION
+    # What encoded the vectors. Indexes from before runtimes were recorded were torch fp32
+    # or bf16, whose vectors fp32 from either runtime matches.
+    runtime: str = "torch"
+    precision: str = "fp32"
 
     def differences(self, other: Manifest) -> list[str]:
+        """Settings that would change results: the runtime never does, and the precision
+        only across `FAMILY` (fp32 and bf16 vectors mix, int8 ones do not)."""
         mine, theirs = asdict(self), asdict(other)
+        del mine["runtime"], theirs["runtime"]
+        if FAMILY.get(self.precision) == FAMILY.get(other.precision):
+            del mine["precision"], theirs["precision"]
         return [
             f"{k}: index has {mine[k]!r}, asked for {theirs[k]!r}"
             for k in mine

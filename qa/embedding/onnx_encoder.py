@@ -1,0 +1,86 @@
+"""The exported model on onnxruntime: starts in a fraction of a second, never imports torch.
+
+The export (`torch_encoder.export_onnx`) holds the whole sentence-transformers pipeline after
+the tokenizer, so pooling and normalization are the model's own; this side only tokenizes
+with the `tokenizers` package as the model does (its max length, padding id, lowercasing).
+`int8` is the same graph with its matrix products quantized (dynamically, per channel),
+made from the fp32 file on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
+
+
+def quantize(folder: Path) -> Path:
+    """The int8 graph, made once from the fp32 one (a few seconds)."""
+    out = folder / FILES["int8"]
+    if not out.exists():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = folder / f".{out.name}.{os.getpid()}"
+        quantize_dynamic(
+            folder / FILES["fp32"],
+            tmp,
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+        )
+        os.replace(tmp, out)
+    return out
+
+
+class OnnxEncoder:
+    """Encodes with onnxruntime from an export folder."""
+
+    runtime = "onnx"
+
+    def __init__(self, folder: Path, precision: str, batch_size: int):
+        settings = json.loads((folder / "encoder.json").read_text("utf-8"))
+        self.precision = precision
+        self.batch_size = batch_size
+        self.inputs: list[str] = settings["inputs"]
+        self.dim = int(settings["dim"])
+        self.max_tokens = int(settings["max_tokens"])
+        self.lowercase = bool(settings["lowercase"])
+        self.prompts: dict[str, str] = settings["prompts"]
+        self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.counter.no_truncation()
+        self.counter.no_padding()
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.tokenizer.enable_padding(pad_id=settings["pad_id"], pad_token=settings["pad_token"])
+        path = quantize(folder) if precision == "int8" else folder / FILES["fp32"]
+        options = ort.SessionOptions()
+        options.log_severity_level = 3  # no warnings about unused initializers on every start
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def _text(self, text: str) -> str:
+        return text.lower() if self.lowercase else text
+
+    def token_count(self, text: str) -> int:
+        return len(self.counter.encode(self._text(text)).ids)
+
+    def encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [self._text(prompt + t) for t in texts[start : start + self.batch_size]]
+            encoded = self.tokenizer.encode_batch(batch)
+            columns = {
+                "input_ids": [e.ids for e in encoded],
+                "attention_mask": [e.attention_mask for e in encoded],
+                "token_type_ids": [e.type_ids for e in encoded],
+            }
+            feeds = {k: np.asarray(columns[k], dtype=np.int64) for k in self.inputs}
+            out.append(self.session.run(None, feeds)[0])
+        vectors = np.concatenate(out).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return np.ascontiguousarray(vectors)
