@@ -3,6 +3,7 @@ torch (fp32, and bf16 where the CPU has it natively), all in one run on this mac
 
     python bench/encoders.py            # everything (about 10 minutes on 2 cores)
     python bench/encoders.py --quick    # skip the per-variant FacQA indexes and evals
+    python bench/encoders.py --write    # also record int8's quality in precision.json
 
 Measures, per variant: encoding throughput over the FacQA passages (and its ratio to torch
 fp32), vector cosine to torch fp32, and FacQA valid MRR@10 / hit@5 through `qa eval` over an
@@ -29,9 +30,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.config import Config  # noqa: E402
+from qa.config import DEFAULT_MODEL, Config  # noqa: E402
 from qa.embedding.embedder import Embedder  # noqa: E402
-from qa.embedding.model import cpu_flags, native_bf16  # noqa: E402
+from qa.embedding.model import PRECISION_FILE, cpu_flags, native_bf16  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 QA = Path(sys.executable).parent / "qa"
@@ -116,14 +117,22 @@ def quality(name: str, settings: dict[str, str]) -> dict[str, float]:
     return found
 
 
+# Started from a small Python so that the child's peak RSS does not count the memory of this
+# process (a forked child starts with its parent's pages).
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def process(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        sys.exit(f"{command} failed with status {status}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    seconds, kilobytes = done.stdout.split()
+    return float(seconds), float(kilobytes) / 1024
 
 
 def cold_starts(index: Path, starts: int) -> dict[str, dict]:
@@ -166,10 +175,22 @@ def warm_ask(index: Path, runtime: str, asks: int = 60) -> float:
     return round(statistics.median(times), 2)
 
 
+def record_int8(quality: dict[str, dict]) -> None:
+    """int8's FacQA MRR@10 differences to torch fp32, which `precision=auto` reads."""
+    measured = json.loads(PRECISION_FILE.read_text("utf-8"))
+    base, int8 = quality["torch-fp32"], quality["onnx-int8"]
+    measured["int8"][DEFAULT_MODEL] = {
+        key: round(int8[key] - base[key], 4) for key in ("hybrid_mrr@10", "dense_mrr@10")
+    } | {"cpu": cpu_kind()}
+    PRECISION_FILE.write_text(json.dumps(measured, indent=2) + "\n", "utf-8")
+    print(f"wrote {PRECISION_FILE}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="no per-variant indexes")
     parser.add_argument("--starts", type=int, default=3, help="cold starts per command")
+    parser.add_argument("--write", action="store_true", help="record int8's quality")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     texts = [json.loads(line)["text"] for line in CORPUS.read_text("utf-8").splitlines()]
@@ -177,6 +198,8 @@ def main() -> None:
     results: dict = {"cpu": cpu_kind(), "encode": throughput(texts)}
     if not args.quick:
         results["quality"] = {name: quality(name, s) for name, s in variants().items()}
+        if args.write:
+            record_int8(results["quality"])
     sample = RESULTS / "encoders" / "sample"
     qa("--index", sample, "ingest", "--sample", "--quiet")
     results["cold"] = cold_starts(sample, args.starts)

@@ -94,8 +94,10 @@ class Config:
     runtime: Runtime = Runtime.AUTO
     # "fp32"; "int8" (onnx only; its vectors do not mix with fp32 ones); "bf16" (torch
     # autocast: fast only on CPUs with native bf16, 6.5x slower where it is emulated).
-    # "auto": an existing index's own precision, else fp32 on onnx and, on torch, bf16
-    # where the CPU has it. Measured per CPU in README "Encoder runtimes".
+    # "auto": an existing index's own kind of vectors; for a new index int8 where the CPU
+    # has int8 dot products (VNNI, AMX) and the model kept its FacQA quality in int8
+    # (qa/embedding/precision.json), else fp32; on torch, bf16 where the CPU has it.
+    # Measured per CPU in README "Encoder runtimes".
     precision: Precision = Precision.AUTO
     # ONNX exports; empty: $XDG_CACHE_HOME/qa-news or ~/.cache/qa-news.
     cache_dir: str = ""

@@ -129,14 +129,27 @@ class Query:
     def fold(self, terms: list[str]) -> list[str]:
         """An article's terms with each translation replaced by its group's head, for
         presence, term counts and bigrams; unchanged for an untranslated question."""
-        if not self.groups:
+        starts, plain = self._starts, self._plain
+        if not self.groups or starts.keys().isdisjoint(terms):
             return terms
-        starts = {start: (end, head) for start, end, head in self.matches(terms)}
         folded, i = [], 0
         while i < len(terms):
-            end, head = starts.get(i, (i + 1, terms[i]))
-            folded.append(head)
-            i = end
+            term = terms[i]
+            best = None  # (size, head): the longest alternative here, as `matches` finds it
+            for alternative, head in starts.get(term or "", ()):
+                if best is not None and len(alternative) < best[0]:
+                    break
+                if tuple(terms[i : i + len(alternative)]) == alternative:
+                    best = (len(alternative), head)
+            if best is None:
+                folded.append(term)
+                i += 1
+            elif term in plain:  # a query term of its own: kept, with the words it starts
+                folded += terms[i : i + best[0]]
+                i += best[0]
+            else:
+                folded.append(best[1])
+                i += best[0]
         return folded
 
     @classmethod

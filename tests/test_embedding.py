@@ -7,12 +7,12 @@ import pytest
 
 from qa.config import DEFAULT_MODEL, Config
 from qa.embedding import ModelError, auto_prompts, native_bf16, resolve_model
-from qa.embedding.embedder import Embedder, choose
+from qa.embedding.embedder import Embedder, auto_precision, choose
 
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder(Config.load(env={}))
+    return Embedder(Config.load(env={}, precision="fp32"))
 
 
 def test_vectors_are_normalized_and_batched(embedder: Embedder) -> None:
@@ -84,7 +84,7 @@ def torch_fp32() -> Embedder:
 
 
 def test_onnx_vectors_match_torch(embedder: Embedder, torch_fp32: Embedder) -> None:
-    """The default runtime is onnx; its vectors can sit in an index that torch built."""
+    """onnx is the default runtime; its vectors can sit in an index that torch built."""
     assert (embedder.runtime, embedder.precision) == ("onnx", "fp32")
     assert torch_fp32.runtime == "torch"
     onnx, reference = embedder.encode_passages(TEXTS), torch_fp32.encode_passages(TEXTS)
@@ -123,7 +123,7 @@ def test_failed_export_falls_back_to_torch_with_a_note(tmp_path, capsys) -> None
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     embedder = Embedder(Config.load(env={}, cache_dir=str(blocked)))
-    assert embedder.runtime == "torch" and embedder.precision == "fp32"
+    assert embedder.runtime == "torch" and embedder.precision in ("fp32", "bf16")
     *_, note = capsys.readouterr().err.strip().splitlines()
     assert note.startswith("note: ONNX export failed") and "encoding with torch" in note
     with pytest.raises(ModelError, match="ONNX runtime"):  # asked for onnx by name: no fallback
@@ -138,3 +138,14 @@ def test_impossible_combinations_are_clear_errors() -> None:
     # auto follows the index: int8 vectors are queried with int8, float ones with fp32
     assert choose(Config.load(env={}), "int8") == ("onnx", "int8")
     assert choose(Config.load(env={}), "bf16") == ("onnx", "fp32")
+
+
+def test_auto_precision_follows_the_cpu_the_measurements_and_the_index() -> None:
+    """int8 only where it was measured 2x faster at equal quality: CPUs with int8 dot
+    products, models whose FacQA MRR@10 held (qa/embedding/precision.json)."""
+    config = Config.load(env={})
+    assert auto_precision(config, None, frozenset({"avx2", "avx512_vnni"})) == "int8"
+    assert auto_precision(config, None, frozenset({"avx2", "fma"})) == "fp32"
+    unmeasured = Config.load(env={}, model="/models/unmeasured")
+    assert auto_precision(unmeasured, None, frozenset({"avx512_vnni"})) == "fp32"
+    assert auto_precision(config, "fp32", frozenset({"avx512_vnni"})) == "fp32"  # index's own

@@ -8,7 +8,7 @@ embedder falls back to torch with a one-line note.
 Precision: `fp32` on either runtime; `int8` (onnxruntime, quantized matrix products);
 `bf16` (torch autocast, fast only on CPUs with native bf16). Vectors of fp32 and bf16 are
 interchangeable; int8 vectors are not (see `FAMILY`), so an index remembers its precision
-and a query adopts it.
+and a query adopts it. `auto` picks by measurement (`auto_precision`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ import numpy as np
 
 from qa.config import Config, Precision, Runtime
 from qa.embedding.cache import cache_root, export_dir
-from qa.embedding.model import FAMILY, ModelError, auto_prompts, native_bf16, resolve_model
+from qa.embedding.model import (
+    FAMILY,
+    ModelError,
+    auto_prompts,
+    fast_int8,
+    int8_passes,
+    native_bf16,
+    resolve_model,
+)
 
 
 class Encoder(Protocol):
@@ -39,17 +47,27 @@ class Encoder(Protocol):
     def encode(self, texts: list[str], prompt: str) -> np.ndarray: ...
 
 
+def auto_precision(
+    config: Config, index_precision: str | None, flags: frozenset[str] | None = None
+) -> str:
+    """An existing index's kind of vectors; for a new one, the fastest precision measured
+    to keep retrieval quality on this CPU: int8 where the CPU has int8 dot products and the
+    model passed the gate (`int8_passes`), bf16 on torch where the CPU has it, else fp32."""
+    if index_precision is not None:
+        if FAMILY.get(index_precision) == "int8":
+            return "int8"
+        return "bf16" if config.runtime == Runtime.TORCH and native_bf16() else "fp32"
+    if config.runtime == Runtime.TORCH:
+        return "bf16" if native_bf16() else "fp32"
+    return "int8" if fast_int8(flags) and int8_passes(config.model) else "fp32"
+
+
 def choose(config: Config, index_precision: str | None = None) -> tuple[Runtime, str]:
     """The runtime and precision to encode with: the configured ones, with `auto` resolved
     for this CPU and for the index's vectors (`index_precision`, None for a new index)."""
     precision = str(config.precision)
     if precision == Precision.AUTO:
-        if index_precision is not None and FAMILY.get(index_precision) == "int8":
-            precision = "int8"
-        elif config.runtime == Runtime.TORCH:
-            precision = "bf16" if native_bf16() else "fp32"
-        else:
-            precision = "fp32"
+        precision = auto_precision(config, index_precision)
     runtime = config.runtime
     if runtime == Runtime.AUTO:
         runtime = Runtime.TORCH if precision == "bf16" else Runtime.ONNX
@@ -85,9 +103,12 @@ def _open(config: Config, index_precision: str | None) -> Encoder:
         try:
             return _onnx(config, path, precision)
         except Exception as exc:
-            if config.runtime == Runtime.ONNX or precision != "fp32":
+            fallback = config.replace(runtime=Runtime.TORCH)
+            chosen = config.precision == Precision.AUTO or precision == "fp32"
+            if config.runtime == Runtime.ONNX or not chosen or index_precision == "int8":
                 raise ModelError(f"ONNX runtime for {config.model!r} failed: {exc}") from exc
             print(f"note: ONNX export failed ({exc}); encoding with torch", file=sys.stderr)
+            precision = auto_precision(fallback, index_precision)
     from qa.embedding.torch_encoder import TorchEncoder
 
     return TorchEncoder(path, config.model, precision == "bf16", config.batch_size)

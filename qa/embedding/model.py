@@ -5,7 +5,9 @@ Nothing here loads a model, so choosing one costs nothing on the query path.
 
 from __future__ import annotations
 
+import json
 import os
+from functools import cache
 from pathlib import Path
 
 from qa.config import DEFAULT_MODEL
@@ -18,6 +20,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Precisions whose vectors one index can mix (cosine >= 0.999 to fp32, bench/encoders.py);
 # int8 vectors are their own kind, so an index remembers its precision.
 FAMILY = {"fp32": "float", "bf16": "float", "int8": "int8"}
+PRECISION_FILE = Path(__file__).with_name("precision.json")
+INT8_INSTRUCTIONS = {"avx512_vnni", "avx_vnni", "amx_int8"}  # fast int8 dot products
 
 
 class ModelError(RuntimeError):
@@ -53,3 +57,17 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
 def native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """True when the CPU computes bfloat16 natively; elsewhere autocast emulates it, slowly."""
     return bool(cpu_flags(cpuinfo) & {"avx512_bf16", "amx_bf16"})
+
+
+@cache
+def int8_passes(model: str) -> bool:
+    """Did int8 keep FacQA valid MRR@10 within the gate for this model (precision.json)?"""
+    measured = json.loads(PRECISION_FILE.read_text("utf-8"))
+    gate = measured["gate_mrr@10"]
+    found = measured["int8"].get(model)
+    return found is not None and all(found[k] >= -gate for k in ("hybrid_mrr@10", "dense_mrr@10"))
+
+
+def fast_int8(flags: frozenset[str] | None = None) -> bool:
+    """True where the CPU has int8 dot-product instructions (measured 2x fp32 there)."""
+    return bool((cpu_flags() if flags is None else flags) & INT8_INSTRUCTIONS)
