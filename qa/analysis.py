@@ -146,6 +146,11 @@ class Analyzer:
         words = TOKEN.findall(fold_legal_references(text).lower())
         return [stem(w, self.stemmer) for w in words if w not in self.stopwords]
 
+    def word_stems(self, passage: str) -> tuple[list[str], list[str | None]]:
+        """The passage's words, and each one's stem (None for a stopword): the same passages
+        come back question after question, so the last few thousand are remembered."""
+        return _word_stems(passage, self.stemmer, self.stopwords)
+
     def answer_near(
         self, kind: QuestionType, passage: str, question: str, wanted: set[str], window: int = 3
     ) -> bool:
@@ -156,15 +161,21 @@ class Analyzer:
         answer usually stands right next to the words the question repeats.
         """
         asked = set(TOKEN.findall(question.lower()))
-        words = TOKEN.findall(passage)
-        for i, word in enumerate(words):
-            lowered = word.lower()
-            if lowered in self.stopwords or stem(lowered, self.stemmer) not in wanted:
-                continue
+        words, stems = self.word_stems(passage)
+        for i in [i for i, s in enumerate(stems) if s in wanted]:
             around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
             if any(w.lower() not in asked and _is_answer_word(kind, w) for w in around):
                 return True
         return False
+
+
+@lru_cache(maxsize=4096)
+def _word_stems(
+    passage: str, stemmer: str, stopwords: frozenset[str]
+) -> tuple[list[str], list[str | None]]:
+    words = TOKEN.findall(passage)
+    lowered = [w.lower() for w in words]
+    return words, [None if w in stopwords else stem(w, stemmer) for w in lowered]
 
 
 class QuestionType(str, Enum):

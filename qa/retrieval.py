@@ -14,6 +14,7 @@ let the hybrid beat it instead.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from qa.analysis import Analyzer, has_answer_type
@@ -126,15 +127,20 @@ class Retriever:
         self.embedder = embedder
         self.analyzer = analyzer
         self.config = config
+        # The query is encoded while BM25 runs: both leave Python's lock to C (onnxruntime,
+        # SQLite), so a hybrid search costs about the longer of the two, not their sum.
+        self._encoding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qa-encode")
 
     def candidates(self, query: Query, kind: RetrieverKind, k: int | None = None) -> Candidates:
         n = max(self.config.candidates, k or 0)
         bm25: dict[int, float] = {}
         dense: dict[int, float] = {}
+        if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
+            encoding = self._encoding.submit(self.embedder.encode_query, query.text)
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
             bm25 = self.lexical(query, n)
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
-            vector = self.embedder.encode_query(query.text)
+            vector = encoding.result()
             dense = dict(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
