@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= What does UU 24/2011 require?
 
-.PHONY: setup run ask test lint bench bench-app clean-index eval-guard
+.PHONY: setup run ask test lint bench bench-app bench-encoders clean-index eval-guard
 
 setup: $(VENV)/.installed
 
@@ -33,6 +33,9 @@ bench: setup
 
 bench-app: setup
 	$(BIN)/python bench/app.py
+
+bench-encoders: setup
+	$(BIN)/python bench/encoders.py
 
 # CI's regression guard: the shipped gold and dev sets (hybrid), floors just below the numbers
 # in README "Evaluation"; a drop fails with exit status 1. Indexes are kept under index/eval/.

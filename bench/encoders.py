@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -96,6 +97,7 @@ def qa(*args: str | Path) -> subprocess.CompletedProcess:
 def quality(name: str, settings: dict[str, str]) -> dict[str, float]:
     """FacQA valid through an index built with the variant: hybrid and dense alone."""
     index = RESULTS / "encoders" / name
+    shutil.rmtree(index, ignore_errors=True)  # a fresh build, timed
     flags = [
         "--index",
         index,
@@ -135,11 +137,13 @@ def process(command: list[str]) -> tuple[float, float]:
     return float(seconds), float(kilobytes) / 1024
 
 
-def cold_starts(index: Path, starts: int) -> dict[str, dict]:
-    """`qa ask` (onnx, and torch as before) against a torch process encoding one query."""
+def cold_starts(index: Path, torch_index: Path, starts: int) -> dict[str, dict]:
+    """`qa ask` (the default, and torch over an fp32 index as before) against a torch
+    process encoding one query."""
+    torch_ask = [str(QA), "--index", str(torch_index), "--runtime", "torch", "ask", QUESTION]
     commands = {
         "qa ask (onnx)": [str(QA), "--index", str(index), "ask", QUESTION],
-        "qa ask (torch)": [str(QA), "--index", str(index), "--runtime", "torch", "ask", QUESTION],
+        "qa ask (torch)": torch_ask,
         "torch: load + one query": [sys.executable, "-c", TORCH_ONE_QUERY.format(q=QUESTION)],
     }
     found = {}
@@ -164,7 +168,7 @@ def warm_ask(index: Path, runtime: str, asks: int = 60) -> float:
     from bench.app import QUESTIONS
     from qa.index import Index
 
-    with Index(Config.load(env={}, index=index, runtime=runtime)) as opened:
+    with Index(Config.load(env={}, index=index, runtime=runtime)) as opened:  # auto: its own
         for q in QUESTIONS:
             opened.ask(q)
         times = []
@@ -200,10 +204,17 @@ def main() -> None:
         results["quality"] = {name: quality(name, s) for name, s in variants().items()}
         if args.write:
             record_int8(results["quality"])
-    sample = RESULTS / "encoders" / "sample"
-    qa("--index", sample, "ingest", "--sample", "--quiet")
-    results["cold"] = cold_starts(sample, args.starts)
-    results["warm_ask_p50_ms"] = {rt: warm_ask(sample, rt) for rt in ("onnx", "torch")}
+    sample = RESULTS / "encoders" / "sample"  # built with the default (auto) settings
+    sample_fp32 = RESULTS / "encoders" / "sample-fp32"  # as before: torch reads it
+    for folder, precision in ((sample, "auto"), (sample_fp32, "fp32")):
+        shutil.rmtree(folder, ignore_errors=True)
+        qa("--index", folder, "--precision", precision, "ingest", "--sample", "--quiet")
+    results["sample_precision"] = json.loads((sample / "manifest.json").read_text())["precision"]
+    results["cold"] = cold_starts(sample, sample_fp32, args.starts)
+    results["warm_ask_p50_ms"] = {
+        "default": warm_ask(sample, "auto"),
+        "torch": warm_ask(sample_fp32, "torch"),
+    }
     print(f"ask p50 with the model loaded: {results['warm_ask_p50_ms']}")
     (RESULTS / "encoders.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS / 'encoders.json'}")
