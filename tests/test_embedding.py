@@ -1,5 +1,6 @@
 """The embedder: real model from local files, normalized vectors, honest length checks."""
 
+import json
 import shutil
 
 import numpy as np
@@ -149,3 +150,27 @@ def test_auto_precision_follows_the_cpu_the_measurements_and_the_index() -> None
     unmeasured = Config.load(env={}, model="/models/unmeasured")
     assert auto_precision(unmeasured, None, frozenset({"avx512_vnni"})) == "fp32"
     assert auto_precision(config, "fp32", frozenset({"avx512_vnni"})) == "fp32"  # index's own
+
+
+def test_export_follows_the_models_pooling_length_and_prompts(tmp_path) -> None:
+    """Another model's settings (CLS pooling, 128 tokens, its own prompts) come through the
+    export: the ONNX vectors match that model on torch, and its prompts are used."""
+    model = tmp_path / "cls-model"
+    shutil.copytree(resolve_model(DEFAULT_MODEL), model)
+    pooling = json.loads((model / "1_Pooling/config.json").read_text())
+    pooling.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (model / "1_Pooling/config.json").write_text(json.dumps(pooling))
+    (model / "sentence_bert_config.json").write_text('{"max_seq_length": 128}')
+    settings = json.loads((model / "config_sentence_transformers.json").read_text())
+    settings["prompts"] = {"query": "query: ", "document": "passage: "}
+    (model / "config_sentence_transformers.json").write_text(json.dumps(settings))
+    common = {"model": str(model), "cache_dir": str(tmp_path / "cache"), "precision": "fp32"}
+    onnx = Embedder(Config.load(env={}, runtime="onnx", **common))
+    torch = Embedder(Config.load(env={}, runtime="torch", **common))
+    assert onnx.max_tokens == torch.max_tokens == 128
+    assert (onnx.query_prompt, onnx.passage_prompt) == ("query: ", "passage: ")
+    cosine = np.sum(onnx.encode_passages(TEXTS) * torch.encode_passages(TEXTS), axis=1)
+    assert np.min(cosine) >= 0.999
+    assert float(onnx.encode_query(TEXTS[0]) @ torch.encode_query(TEXTS[0])) >= 0.999
+    default = Embedder(Config.load(env={}, precision="fp32"))
+    assert float(onnx.encode_query(TEXTS[0]) @ default.encode_query(TEXTS[0])) < 0.99  # not mean
