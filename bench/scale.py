@@ -244,7 +244,7 @@ def main() -> None:
         after = build(index, seed, replicator, args.chunks)
         build_s = time.perf_counter() - started
         chunks = index.stats()["chunks"]
-    disk_mb = sum(f.stat().st_size for f in args.index.iterdir() if f.is_file()) / 1e6
+    disk_mb = sum(f.stat().st_size for f in args.index.rglob("*") if f.is_file()) / 1e6
     opened = probe(args.index, asked[:50])
     with Index(Config.load(env={}, index=args.index)) as index:
         for q in asked[:20]:  # model, caches and analyzers warm

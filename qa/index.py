@@ -28,7 +28,7 @@ from qa.config import AnswerMode, Config, RetrieverKind
 from qa.embedding.embedder import Embedder, choose
 from qa.query import Query
 from qa.retrieval import Hit, Retriever
-from qa.store import DiskFullError, Filters, Manifest, Store, read_manifest
+from qa.store import Backend, DiskFullError, Filters, Manifest, Store, read_manifest
 
 # Settings that shape what is stored; an existing index's own values win over
 # defaults, and an explicit conflicting value is an error.
@@ -75,7 +75,7 @@ class Index:
         self._loading = threading.Lock()  # chat threads may race to load the model first
         self._embedder: Embedder | None = None
         dim = existing.dim if existing is not None else self.embedder.dim
-        self.store = Store(config.index, self._manifest(dim))
+        self.store: Backend = Store(config.index, self._manifest(dim))
         self._retriever: Retriever | None = None
 
     def _manifest(self, dim: int) -> Manifest:

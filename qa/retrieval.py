@@ -21,7 +21,7 @@ from qa.analysis import Analyzer, has_answer_type
 from qa.config import Config, RetrieverKind
 from qa.embedding.embedder import Embedder
 from qa.query import Query
-from qa.store import Store
+from qa.store import Backend
 
 BM25_K1, BM25_B = 1.2, 0.75
 # A translated query's BM25 candidates are re-scored from this many times more index hits.
@@ -122,7 +122,7 @@ def fuse(features: dict[int, Features], weights: Weights) -> list[tuple[int, flo
 
 
 class Retriever:
-    def __init__(self, store: Store, embedder: Embedder, analyzer: Analyzer, config: Config):
+    def __init__(self, store: Backend, embedder: Embedder, analyzer: Analyzer, config: Config):
         self.store = store
         self.embedder = embedder
         self.analyzer = analyzer

@@ -2,8 +2,8 @@
 
 The store's promise (qa/store/): every write is one SQLite transaction, so a
 process killed at any moment leaves the last committed state; the FAISS file
-is only a cache of the stored vectors and is rebuilt from them when it is
-missing, stale or unreadable.
+and the tantivy index are derived from the database and brought up to it when
+they are missing, stale or unreadable.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def check_after_kill(index_dir: Path, texts: dict[str, str]) -> list[str]:
     """A fresh Index opens the killed index and finds it consistent; returns the BIG ids in it."""
     with Index(make_config(index_dir)) as index:
         stats = index.stats()
-        assert stats["chunks"] == stats["vectors"]
+        assert stats["chunks"] == stats["vectors"] == stats["lexical"]
         assert integrity(index_dir)["chunks"] == stats["chunks"]
         committed = [r for r in BIG if index.article(r["id"]) is not None]
         assert stats["articles"] == len(EARLIER_IDS) + len(committed) < len(EARLIER_IDS) + len(BIG)

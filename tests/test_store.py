@@ -1,11 +1,29 @@
-"""The manifest guards an index against being read with other settings or code."""
+"""The store: the manifest guards an index against other settings or code; the lexical
+(tantivy) and vector (FAISS) indexes follow every write, catch up when left behind, and the
+vector index changes kind with the collection's size."""
 
 import json
+import shutil
+import sqlite3
 from dataclasses import asdict, replace
 
+import numpy as np
 import pytest
 
-from qa.store import MANIFEST_NAME, IndexMismatchError, Manifest, Store, read_manifest
+from qa.articles import Article
+from qa.chunking import Chunk
+from qa.store import (
+    DB_NAME,
+    MANIFEST_NAME,
+    Filters,
+    IndexMismatchError,
+    Manifest,
+    Store,
+    derived,
+    read_manifest,
+    vectors,
+)
+from qa.store.lexical import LEXICAL_DIR
 
 MANIFEST = Manifest(
     model="m",
@@ -57,3 +75,178 @@ def test_manifest_from_before_runtimes_reads_as_torch_fp32(tmp_path):
         "fp32",
     )
     Store(tmp_path, replace(MANIFEST, runtime="onnx", precision="fp32")).close()
+
+
+# -- the engines: tantivy for BM25, FAISS flat or IVF for vectors, both derived -------------
+
+DIM = 16
+ENGINES = replace(MANIFEST, dim=DIM)
+WORDS = "banjir gempa pemilu jalan tol harga beras sekolah rumah sakit vaksin pajak".split()
+
+
+def article_items(ids, date="2020-05-01", source="Contoh News", chunks=2, seed=0):
+    """Articles whose chunk i of article a has the terms WORDS[a], WORDS[a+i] and a
+    random unit vector (rng `seed`), stored as (article, chunks, terms, vectors)."""
+    rng = np.random.default_rng(seed)
+    items = []
+    for n, article_id in enumerate(ids):
+        words = [WORDS[(n + i) % len(WORDS)] for i in range(chunks + 1)]
+        text = " ".join(words)
+        article = Article(article_id, f"Judul {article_id}", text, date, source)
+        parts = [
+            Chunk(f"{article_id}#{i}", article_id, i, text, 0, len(text), article.title)
+            for i in range(chunks)
+        ]
+        terms = [[words[0], words[i + 1], article_id] for i in range(chunks)]
+        vectors = rng.normal(size=(chunks, DIM)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        items.append((article, parts, terms, vectors))
+    return items
+
+
+def put(store: Store, items) -> None:
+    with store.writing():
+        store.put(items)
+
+
+def found_articles(store: Store, rowids_scores) -> set[str]:
+    return {c.article_id for c in store.chunks([r for r, _ in rowids_scores]).values()}
+
+
+def test_bm25_ranks_the_chunks_with_the_rarer_term_first_within_the_filters(tmp_path):
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"], date="2020-05-01", source="Contoh News"))
+    put(store, article_items(["b1"], date="2021-01-31", source="Berita Lain", seed=1))
+    hits = store.lexical_search(["a1", "banjir"], 10, Filters())
+    assert found_articles(store, hits[:2]) == {"a1"}  # its id is a term of its chunks only
+    assert found_articles(store, hits) == {"a1", "b1"}  # both contain "banjir"
+    assert found_articles(store, store.lexical_search(["banjir"], 10, Filters("2021"))) == {"b1"}
+    in_may = store.lexical_search(["banjir"], 10, Filters("2020-05", "2020-05"))
+    assert found_articles(store, in_may) == {"a1"}
+    assert found_articles(store, store.lexical_search(["banjir"], 10, Filters(source="LAIN"))) == {
+        "b1"
+    }
+    assert store.lexical_search(["banjir"], 10, Filters(source="nowhere")) == []
+    assert store.document_frequencies(["banjir", "vaksin"]) == (6, {"banjir": 4})
+    store.close()
+
+
+def test_replaced_and_removed_articles_leave_no_trace_in_either_index(tmp_path):
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2", "a3"]))
+    old = {r for r, _ in store.lexical_search(["a2"], 10, Filters())}
+    put(store, article_items(["a2"], chunks=3, seed=5))  # a2 changed: new chunks and vectors
+    new = {r for r, _ in store.lexical_search(["a2"], 10, Filters())}
+    assert len(new) == 3 and not new & old
+    with store.writing():
+        assert store.remove(["a1", "nope"]) == ["a1"]
+    assert store.lexical_search(["a1"], 10, Filters()) == []
+    assert store.document_frequencies(["a1", "a2"]) == (5, {"a2": 3})
+    probe = article_items(["a1"])[0][3][0]  # a1's first vector, no longer stored
+    assert "a1" not in found_articles(store, store.dense_search(probe, 10, Filters()))
+    stats = store.stats()
+    assert stats["chunks"] == stats["vectors"] == stats["lexical"] == 5
+    store.close()
+    reopened = Store(tmp_path, ENGINES)
+    assert reopened.stats()["lexical"] == 5 and reopened.lexical_search(["a1"], 10, Filters()) == []
+    reopened.close()
+
+
+def test_vector_index_turns_ivf_past_flat_max_and_exact_again_when_it_shrinks(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(vectors, "FLAT_MAX", 300)
+    store = Store(tmp_path, ENGINES)
+    items = article_items([f"x{i}" for i in range(200)], seed=2)  # 400 chunks
+    put(store, items[:100])
+    assert store.stats()["vector_index"] == "flat"
+    put(store, items[100:])
+    assert store.stats()["vector_index"] == "ivf-sq8"
+    store.close()
+    store = Store(tmp_path, ENGINES)  # loaded from the saved file
+    assert store.stats()["vector_index"] == "ivf-sq8"
+    for article, _, _, vecs in items[::25]:
+        [(rowid, score)] = store.dense_search(vecs[1], 1, Filters())
+        assert store.chunks([rowid])[rowid].id == f"{article.id}#1"
+        assert score == pytest.approx(1.0, abs=1e-5)  # re-scored with the stored vector
+    put(store, article_items(["late"], date="1999-01-01", seed=9))
+    probe = article_items(["late"], seed=9)[0][3][0]
+    assert found_articles(store, store.dense_search(probe, 5, Filters(date_to="1999"))) == {"late"}
+    with store.writing():
+        store.remove([a.id for a, _, _, _ in items[:150]])
+    assert store.stats()["vector_index"] == "flat"  # 101 articles, 202 chunks: under 150
+    store.close()
+
+
+def test_a_lexical_index_left_behind_catches_up_on_open(tmp_path):
+    """A writer killed between its database commit and its tantivy commit leaves the lexical
+    index at an older generation; the next open brings it up to the database."""
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"]))
+    store.close()
+    shutil.copytree(tmp_path / LEXICAL_DIR, tmp_path / "behind")
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["b1"], seed=1))
+    with store.writing():
+        store.remove(["a1"])
+    store.close()
+    shutil.rmtree(tmp_path / LEXICAL_DIR)
+    shutil.move(tmp_path / "behind", tmp_path / LEXICAL_DIR)
+    store = Store(tmp_path, ENGINES)
+    assert found_articles(store, store.lexical_search(["banjir", "gempa"], 10, Filters())) == {
+        "a2",
+        "b1",
+    }
+    assert store.stats()["lexical"] == store.stats()["chunks"] == 4
+    store.close()
+
+
+def test_a_damaged_lexical_index_is_rebuilt_from_the_database(tmp_path):
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"]))
+    store.close()
+    for path in (tmp_path / LEXICAL_DIR).iterdir():
+        path.write_bytes(b"garbage")
+    store = Store(tmp_path, ENGINES)
+    assert found_articles(store, store.lexical_search(["a2"], 10, Filters())) == {"a2"}
+    assert store.stats()["lexical"] == 4
+    store.close()
+
+
+def test_the_change_log_stays_short(tmp_path, monkeypatch):
+    monkeypatch.setattr(derived, "KEEP_LOG", 3)
+    store = Store(tmp_path, ENGINES)
+    for i in range(12):
+        put(store, article_items([f"a{i}"], seed=i))
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    generations = {r[0] for r in db.execute("SELECT generation FROM changes")}
+    db.close()
+    assert 0 < len(generations) <= 12 - 3
+    store.close()
+    store = Store(tmp_path, ENGINES)  # catches up from the log or by ids, either way complete
+    assert store.stats()["vectors"] == store.stats()["lexical"] == 24
+    store.close()
+
+
+def test_a_schema_1_index_is_migrated_on_open(tmp_path):
+    """Version 1 kept the terms in an SQLite FTS5 table and had no change log."""
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"]))
+    store.close()
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.executescript(
+        "CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize='unicode61');"
+        "INSERT INTO chunk_terms (rowid, terms) SELECT rowid, terms FROM chunks;"
+        "ALTER TABLE chunks DROP COLUMN terms; DROP TABLE changes;"
+        "DELETE FROM meta WHERE key='log_from';"
+    )
+    db.close()
+    shutil.rmtree(tmp_path / LEXICAL_DIR)
+    path = tmp_path / MANIFEST_NAME
+    path.write_text(json.dumps({**json.loads(path.read_text()), "schema_version": 1}))
+    store = Store(tmp_path, ENGINES)
+    assert found_articles(store, store.lexical_search(["a1"], 10, Filters())) == {"a1"}
+    assert store.terms([1]) == {1: ["banjir", "gempa", "a1"]}
+    assert read_manifest(tmp_path).schema_version == 2
+    assert store.stats()["lexical"] == store.stats()["vectors"] == 4
+    store.close()

@@ -1,16 +1,21 @@
-"""The index on disk: SQLite as the source of truth, FAISS as a cache, crash-safe.
+"""The index on disk: SQLite as the source of truth, tantivy and FAISS derived from it,
+crash-safe.
 
 One concept per module, each depending only on those above it:
 
 - `files`: atomic writes and race-proof sizes for the index folder.
-- `schema`: the SQLite tables, opening a connection, the write generation.
+- `schema`: the SQLite tables, opening a connection, the write generation, the change log.
 - `manifest`: the settings an index was built with, checked on every open.
 - `filters`: the date and source restrictions a search carries, as SQL.
 - `lock`: the write lock, one writer at a time, and whom a waiting writer waits for.
-- `vectors`: the FAISS index of the stored vectors and its cache file.
+- `change`: what one transaction changed, for the derived indexes to mirror.
+- `lexical`: BM25 over the analyzed terms in tantivy, with the filters inside the query.
+- `vectors`: the FAISS index of the stored vectors (flat, or IVF when large) and its file.
+- `backend`: the interface retrieval and ingest talk to (`Backend`).
 - `store`: `Store`, which ties them together: transactions, put/remove, search, stats.
 """
 
+from qa.store.backend import Backend
 from qa.store.files import DiskFullError
 from qa.store.filters import Filters
 from qa.store.lock import IndexBusyError
@@ -19,6 +24,7 @@ from qa.store.schema import DB_NAME
 from qa.store.store import Store
 
 __all__ = [
+    "Backend",
     "DB_NAME",
     "DiskFullError",
     "MANIFEST_NAME",

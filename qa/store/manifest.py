@@ -70,11 +70,15 @@ def claim_manifest(index_dir: Path, manifest: Manifest) -> None:
     """Save `manifest` in a new index folder, or check that an existing index matches it."""
     existing = read_manifest(index_dir)
     if existing is None:
-        text = json.dumps(asdict(manifest), indent=2) + "\n"
-        write_atomic(Path(index_dir) / MANIFEST_NAME, text.encode("utf-8"))
+        save_manifest(index_dir, manifest)
     elif existing.differences(manifest):
         raise IndexMismatchError(
             f"index {index_dir} was built with other settings: "
             + "; ".join(existing.differences(manifest))
             + ". Use another --index, or remove this one and ingest again."
         )
+
+
+def save_manifest(index_dir: Path, manifest: Manifest) -> None:
+    text = json.dumps(asdict(manifest), indent=2) + "\n"
+    write_atomic(Path(index_dir) / MANIFEST_NAME, text.encode("utf-8"))

@@ -2,8 +2,11 @@
 
 Every change is one SQLite transaction (see `schema`), so a process killed at any moment
 leaves the previous state readable; once committed, the change is mirrored into the FAISS
-cache (see `vectors`), which is saved when a writer is done. Lexical search is SQLite's
-FTS5 BM25; dense search is FAISS, filtered by the rowids the SQL filters allow.
+cache (see `vectors`, saved when a writer is done) and the tantivy index (see `lexical`,
+committed at once). Both are derived: on open and before each write they catch up with the
+database from its change log. Lexical search is tantivy's BM25 with the filters inside the
+query; dense search is FAISS, filtered by the rowids the SQL filters allow, its candidates
+re-scored with the exact stored vectors.
 
 One writer at a time, across threads and processes (`writing`); readers never wait for a
 whole write and see each commit on their next search, whichever process made it.
@@ -15,7 +18,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,12 +26,21 @@ import numpy as np
 
 from qa.articles import Article
 from qa.chunking import Chunk
+from qa.store.change import Change, LexicalDoc, date_key
+from qa.store.derived import (
+    catch_up_lexical,
+    prune_log,
+    read_vectors,
+    scan_vectors,
+    sync_vectors,
+)
 from qa.store.files import DiskFullError, file_size, free_mb, is_disk_full
 from qa.store.filters import Filters
-from qa.store.lock import busy, write_lock
-from qa.store.manifest import Manifest, claim_manifest
-from qa.store.schema import connect, db_generation
-from qa.store.vectors import VectorCache, VectorChange
+from qa.store.lexical import LexicalIndex
+from qa.store.lock import IndexBusyError, busy, write_lock
+from qa.store.manifest import Manifest, claim_manifest, read_manifest, save_manifest
+from qa.store.schema import SCHEMA_VERSION, connect, db_generation, migrate_v1
+from qa.store.vectors import VectorCache
 
 
 def _now() -> str:
@@ -41,6 +53,8 @@ class Store:
     def __init__(self, index_dir: Path, manifest: Manifest):
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._db = connect(self.dir)
+        self._migrate(manifest)
         claim_manifest(self.dir, manifest)
         self.manifest = manifest
         # `_lock` guards the shared SQLite connection and the in-memory FAISS index; it is
@@ -48,9 +62,37 @@ class Store:
         # writers for a whole ingest, so asks keep running while an upload embeds.
         self._lock = threading.RLock()
         self._writer = threading.Lock()
-        self._db = connect(self.dir)
+        self._lexical = LexicalIndex(self.dir)
         self._cache = VectorCache(self.dir, manifest.dim, db_generation(self._db))
+        self._sources: tuple[int, list[str]] = (-1, [])
         self._sync()
+        self._repair_lexical()
+
+    def _migrate(self, manifest: Manifest) -> None:
+        """Bring an index of schema version 1 (terms in SQLite FTS5) to this version, once,
+        under the write lock; the lexical index is then built from the stored terms."""
+        existing = read_manifest(self.dir)
+        if existing is None or existing.schema_version != 1:
+            return
+        if replace(existing, schema_version=SCHEMA_VERSION).differences(manifest):
+            return  # other settings differ too: `claim_manifest` says which
+        with write_lock(self.dir, 600.0):
+            if read_manifest(self.dir).schema_version == 1:  # not done by another process
+                migrate_v1(self._db)
+                save_manifest(self.dir, replace(existing, schema_version=SCHEMA_VERSION))
+
+    def _repair_lexical(self) -> None:
+        """Catch the lexical index up now if a writer died before mirroring its last commit;
+        if another writer is at work, it does so itself (`writing`)."""
+        if self._lexical.generation() == db_generation(self._db):
+            return
+        with (
+            contextlib.suppress(IndexBusyError, OSError),
+            write_lock(self.dir, 0.0),
+            self._lexical.writing(),
+            self._lock,
+        ):
+            catch_up_lexical(self._db, self._lexical)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -70,9 +112,10 @@ class Store:
         """
         self._take_writer(timeout, on_wait)
         try:
-            with write_lock(self.dir, timeout, on_wait):
+            with write_lock(self.dir, timeout, on_wait), self._lexical.writing():
                 with self._lock:
                     self._sync()
+                    catch_up_lexical(self._db, self._lexical)
                 try:
                     yield
                 except BaseException:
@@ -81,6 +124,7 @@ class Store:
                     raise
                 with self._lock:
                     self._save_cache()
+                    prune_log(self._db, self._lexical, self._cache)
         finally:
             self._writer.release()
 
@@ -88,7 +132,7 @@ class Store:
         """Save the FAISS cache; on a full disk, say that the database holds everything and
         the cache is rebuilt from it on the next open."""
         try:
-            self._cache.save()
+            self._cache.save(lambda step: scan_vectors(self._db, self.manifest.dim, step))
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
@@ -97,6 +141,11 @@ class Store:
                 "article is committed, but the vector cache file could not be saved; it is "
                 "rebuilt from the database the next time the index is opened"
             ) from exc
+
+    def _sync(self) -> None:
+        """Bring the in-memory indexes up to the database (another process may have written)."""
+        if sync_vectors(self._db, self._cache, self.manifest.dim):
+            self._lexical.refresh()
 
     def _take_writer(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
         """This process's writer slot (an upload behind another upload), on the same terms."""
@@ -107,24 +156,6 @@ class Store:
             on_wait(holder)
         if not self._writer.acquire(timeout=timeout):
             raise busy(self.dir, holder, timeout)
-
-    def _sync(self) -> None:
-        """Bring the in-memory FAISS index up to the database's generation."""
-        generation = db_generation(self._db)
-        if generation != self._cache.generation:
-            rowids = np.array(
-                [r[0] for r in self._db.execute("SELECT rowid FROM chunks")], dtype=np.int64
-            )
-            self._cache.reconcile(rowids, self._read_vectors, generation)
-
-    def _read_vectors(self, rowids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """The stored vectors of these chunks (for the cache to catch up)."""
-        rows = self._db.execute(
-            f"SELECT rowid, vector FROM chunks WHERE rowid IN ({','.join('?' * len(rowids))})",
-            rowids,
-        ).fetchall()
-        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-        return np.array([r[0] for r in rows], dtype=np.int64), vectors.reshape(len(rows), -1)
 
     # -- writes --------------------------------------------------------------
 
@@ -142,10 +173,13 @@ class Store:
             for article, chunks, terms, vectors in items:
                 change.removed += self._delete_article(article.id)
                 self._insert_article(article, now)
+                date, source = date_key(article.date), article.source
                 for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
-                    rowid = self._insert_chunk(article.id, chunk, chunk_terms, vector)
+                    text = " ".join(chunk_terms)
+                    rowid = self._insert_chunk(article.id, chunk, text, vector)
                     change.added_ids.append(rowid)
                     change.added_vecs.append(vector)
+                    change.added_docs.append(LexicalDoc(rowid, text, date, source))
 
     def _insert_article(self, article: Article, now: str) -> None:
         self._db.execute(
@@ -164,13 +198,11 @@ class Store:
             ),
         )
 
-    def _insert_chunk(
-        self, article_id: str, chunk: Chunk, terms: list[str], vector: np.ndarray
-    ) -> int:
+    def _insert_chunk(self, article_id: str, chunk: Chunk, terms: str, vector: np.ndarray) -> int:
         """Insert a chunk with its vector and BM25 terms; returns its rowid."""
-        rowid = self._db.execute(
+        return self._db.execute(
             'INSERT INTO chunks (id, article_id, ordinal, start, "end", text,'
-            " vector) VALUES (?,?,?,?,?,?,?)",
+            " vector, terms) VALUES (?,?,?,?,?,?,?,?)",
             (
                 chunk.id,
                 article_id,
@@ -179,12 +211,9 @@ class Store:
                 chunk.end,
                 chunk.text,
                 np.asarray(vector, dtype=np.float32).tobytes(),
+                terms,
             ),
         ).lastrowid
-        self._db.execute(
-            "INSERT INTO chunk_terms (rowid, terms) VALUES (?,?)", (rowid, " ".join(terms))
-        )
-        return rowid
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:
         """Delete articles and their chunks; returns the ids that existed."""
@@ -201,20 +230,22 @@ class Store:
             r[0]
             for r in self._db.execute("SELECT rowid FROM chunks WHERE article_id=?", (article_id,))
         ]
-        for rowid in rowids:
-            self._db.execute("DELETE FROM chunk_terms WHERE rowid=?", (rowid,))
         self._db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
         self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         return rowids
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[VectorChange]:
-        """One SQLite transaction; once committed, mirrored into the in-memory FAISS index."""
-        change = VectorChange()
+    def _transaction(self) -> Iterator[Change]:
+        """One SQLite transaction, its changed rowids logged; once committed, mirrored into
+        the in-memory FAISS index and the lexical index."""
+        change = Change()
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield change
             generation = db_generation(self._db) + 1
+            self._db.executemany(
+                "INSERT INTO changes VALUES (?,?)", [(generation, r) for r in change.rowids]
+            )
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?,?)",
                 [("generation", str(generation)), ("updated_at", _now())],
@@ -230,6 +261,7 @@ class Store:
                 ) from exc
             raise
         self._cache.apply(change, generation)
+        self._lexical.apply(change, generation)
 
     # -- search --------------------------------------------------------------
 
@@ -243,16 +275,20 @@ class Store:
                 allowed = self._filtered_rowids(filters)
                 if allowed.size == 0:
                     return []
-            return self._cache.search(vector, n, allowed)
+            if not self._cache.approximate:
+                return self._cache.search(vector, n, allowed)
+            found = self._cache.search(vector, max(2 * n, 64), allowed)
+        exact = self.dense_scores(vector, [rowid for rowid, _ in found])
+        return sorted(exact.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
     def dense_scores(self, vector: np.ndarray, rowids: Sequence[int]) -> dict[int, float]:
-        """Exact cosine scores for given chunks (lexical candidates the dense search missed)."""
+        """Exact cosine scores from the stored vectors (for lexical candidates the dense
+        search missed, and to re-score approximate candidates)."""
         if not rowids:
             return {}
         with self._lock:
-            self._sync()
-            vecs = self._cache.vectors(rowids)
-        return dict(zip(rowids, (vecs @ vector).tolist(), strict=True))
+            ids, vectors = read_vectors(self._db, self.manifest.dim, list(rowids))
+        return dict(zip(ids.tolist(), (vectors @ vector).tolist(), strict=True))
 
     def _filtered_rowids(self, filters: Filters) -> np.ndarray:
         where, params = filters.sql()
@@ -265,24 +301,23 @@ class Store:
     def lexical_search(
         self, terms: Sequence[str], n: int, filters: Filters
     ) -> list[tuple[int, float]]:
+        """BM25 over the analyzed terms (any of them), within the filters."""
         unique = list(dict.fromkeys(t for t in terms if t))
         if not unique:
             return []
-        query = " OR ".join(f'"{t}"' for t in unique)
-        where, params = filters.sql()
-        sql = (
-            "SELECT f.rowid, -bm25(chunk_terms) AS s FROM chunk_terms f"
-            + (
-                " JOIN chunks c ON c.rowid = f.rowid JOIN articles a ON a.id = c.article_id"
-                f" WHERE chunk_terms MATCH ? AND {where}"
-                if filters
-                else " WHERE chunk_terms MATCH ?"
-            )
-            + " ORDER BY bm25(chunk_terms) LIMIT ?"
-        )
+        dates = (date_key(filters.date_from), date_key(filters.date_to, upper=True))
         with self._lock:
-            rows = self._db.execute(sql, [query, *params, n]).fetchall()
-        return [(int(r), float(s)) for r, s in rows]
+            self._sync()
+            sources = self._matching_sources(filters.source) if filters.source else None
+        return self._lexical.search(unique, n, dates, sources)
+
+    def _matching_sources(self, part: str) -> list[str]:
+        """The stored sources that contain `part`, any case (listed once per generation)."""
+        generation = db_generation(self._db)
+        if self._sources[0] != generation:
+            rows = self._db.execute("SELECT DISTINCT source FROM articles WHERE source NOT NULL")
+            self._sources = (generation, [r[0] for r in rows])
+        return [s for s in self._sources[1] if part.lower() in s.lower()]
 
     def terms(self, rowids: Sequence[int]) -> dict[int, list[str]]:
         """The analyzed terms stored for each chunk, in text order."""
@@ -291,23 +326,16 @@ class Store:
         marks = ",".join("?" * len(rowids))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT rowid, terms FROM chunk_terms WHERE rowid IN ({marks})", list(rowids)
+                f"SELECT rowid, terms FROM chunks WHERE rowid IN ({marks})", list(rowids)
             ).fetchall()
         return {r: t.split() for r, t in rows}
 
     def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         """Number of chunks, and how many of them contain each term."""
         unique = list(dict.fromkeys(terms))
-        marks = ",".join("?" * len(unique))
         with self._lock:
-            rows = (
-                self._db.execute(
-                    f"SELECT term, doc FROM chunk_vocab WHERE term IN ({marks})", unique
-                ).fetchall()
-                if unique
-                else []
-            )
-            return self._chunk_count(), dict(rows)
+            self._sync()
+        return self._lexical.size(), self._lexical.document_frequencies(unique)
 
     # -- reads ---------------------------------------------------------------
 
@@ -365,12 +393,14 @@ class Store:
             updated = self._db.execute("SELECT value FROM meta WHERE key='updated_at'").fetchone()
             chunks = self._chunk_count()
             vectors = self._cache.size
-        size = sum(file_size(p) for p in self.dir.iterdir())
+        size = sum(file_size(p) for p in self.dir.rglob("*"))
         return {
             "index": str(self.dir),
             "articles": articles,
             "chunks": chunks,
             "vectors": vectors,
+            "lexical": self._lexical.size(),
+            "vector_index": "ivf-sq8" if self._cache.approximate else "flat",
             "sources": dict(sources),
             "date_range": list(dates),
             "updated_at": updated[0] if updated else None,

@@ -1,51 +1,72 @@
-"""The vector cache: an in-memory FAISS index of the stored vectors, and its file on disk.
+"""The vector cache: a FAISS index of the stored vectors, its kind following the collection's
+size, and its file on disk.
 
-The database holds every chunk's vector; FAISS only makes searching them fast. Its file,
-`dense-<generation>.faiss`, is a cache: written atomically, named after the database
-generation it mirrors, and never trusted blindly. On open the newest readable file is
-brought up to date by the difference between its chunk ids and the database's (a writer
-that died before saving costs only that difference); an unreadable or missing file is
+The database holds every chunk's vector; FAISS only makes searching them fast. Up to
+`FLAT_MAX` vectors the index is exact (flat inner product); above, it is IVF with 8-bit
+scalar quantization (a quarter of the memory, a few percent of the codes scanned per query),
+trained on a sample of the stored vectors when the collection first crosses `FLAT_MAX` and
+trained again each time it grows `GROWTH` times past the size it was trained for. The store
+re-scores its candidates with the exact stored vectors, so only recall is approximate.
+
+Its file, `dense-<generation>.faiss`, is a cache: written atomically, named after the database
+generation it mirrors, and never trusted blindly. On open the newest readable file is brought
+up to date with the chunks changed since its generation (from the database's change log, or
+by comparing chunk ids when the log does not reach back); an unreadable or missing file is
 rebuilt from the stored vectors, never by re-embedding. Writes that change under 5% of the
 vectors do not rewrite the file, so their cost follows the size of the change.
 
-Nothing here speaks SQL: the store hands in the stored rowids and a reader for their vectors.
-The store's lock guards every call.
+Nothing here speaks SQL: the store hands in readers for stored vectors. The store's lock
+guards every call.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import math
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from qa.store.change import Change
 from qa.store.files import write_atomic
 
-# Searches are one query at a time: FAISS's OpenMP threads would only spin
-# against torch's own threads (measured: hybrid p50 14 ms -> 6 ms on 2 cores).
+# Searches are one query at a time: FAISS's OpenMP threads would only spin against the
+# encoder's own threads (measured: hybrid p50 14 ms -> 6 ms on 2 cores). Training and bulk
+# adds use every core (`_all_cores`).
 faiss.omp_set_num_threads(1)
 
 # Chunk rowids -> (those found, as int64; their vectors, one float32 row each).
 VectorReader = Callable[[list[int]], tuple[np.ndarray, np.ndarray]]
+# Every `step`-th stored vector (1: all), in batches of (rowids, vectors).
+VectorScan = Callable[[int], Iterator[tuple[np.ndarray, np.ndarray]]]
 _READ_BATCH = 10_000  # rowids per read, under SQLite's limit on query parameters
 _SMALL_CHANGE = 0.05  # share of the vectors a write may change without rewriting the file
-
-
-@dataclass
-class VectorChange:
-    """Chunk rowids a transaction removed and added (with their vectors)."""
-
-    removed: list[int] = field(default_factory=list)
-    added_ids: list[int] = field(default_factory=list)
-    added_vecs: list[np.ndarray] = field(default_factory=list)
+FLAT_MAX = 50_000  # exact search up to this many vectors (see the README's scale benchmark)
+GROWTH = 4  # IVF is trained again when the collection grows this many times past its size
+_TRAIN_PER_LIST = 40  # training vectors per inverted list (FAISS warns under 39)
+_PROBE_SHARE = 32  # nprobe = nlist / this: recall@10 >= 0.95 at 1M (scale benchmark)
 
 
 def _generation_of(path: Path) -> int:
     number = path.stem.removeprefix("dense-")
     return int(number) if number.isdigit() else -1
+
+
+def lists_for(size: int) -> int:
+    """Inverted lists for a collection of `size` vectors: about 4 sqrt(size), a power of 2."""
+    return 2 ** round(math.log2(4 * math.sqrt(max(size, 1))))
+
+
+@contextlib.contextmanager
+def _all_cores() -> Iterator[None]:
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(1)
 
 
 class VectorCache:
@@ -54,13 +75,19 @@ class VectorCache:
     def __init__(self, index_dir: Path, dim: int, db_generation: int):
         """Load the newest readable cache file, or start empty (`reconcile` fills it)."""
         self.dir = Path(index_dir)
-        self.generation = -1  # the database generation mirrored; -1: not reconciled yet
+        self.dim = dim
+        self.generation = -1  # the database generation mirrored; -1: nothing loaded
         self._unsaved = 0  # vector changes since the cache file was written; -1: no file
-        self._index = self._load(dim, db_generation)
+        self._index = self._load(db_generation)
 
     @property
     def size(self) -> int:
         return self._index.ntotal
+
+    @property
+    def approximate(self) -> bool:
+        """IVF: scores are quantized and a few vectors may be missed."""
+        return isinstance(self._index, faiss.IndexIVF)
 
     def _path(self, generation: int) -> Path:
         return self.dir / f"dense-{generation}.faiss"
@@ -68,15 +95,25 @@ class VectorCache:
     def _files(self) -> list[Path]:
         return list(self.dir.glob("dense-*.faiss"))
 
-    def _load(self, dim: int, db_generation: int) -> faiss.IndexIDMap2:
+    def newest_file(self) -> int:
+        """The generation of the newest cache file (-1: none)."""
+        return max((_generation_of(p) for p in self._files()), default=-1)
+
+    def _load(self, db_generation: int) -> faiss.Index:
         for path in sorted(self._files(), key=_generation_of, reverse=True):
             with contextlib.suppress(RuntimeError):  # torn or foreign file: try the next
                 index = faiss.read_index(str(path))
-                if isinstance(index, faiss.IndexIDMap2) and index.d == dim:
+                if isinstance(index, faiss.IndexIDMap2 | faiss.IndexIVF) and index.d == self.dim:
                     self._unsaved = 0 if path == self._path(db_generation) else 1
+                    self.generation = _generation_of(path)
                     return index
         self._unsaved = -1  # no usable file: the next write saves one whatever its size
-        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+
+    def reload(self, db_generation: int) -> None:
+        """Take the newest cache file (another process saved one since this was loaded)."""
+        self.generation = -1
+        self._index = self._load(db_generation)
 
     def _count_unsaved(self, changes: int) -> None:
         if self._unsaved >= 0:
@@ -84,20 +121,44 @@ class VectorCache:
 
     # -- keeping up with the database ----------------------------------------
 
+    def _ids(self) -> np.ndarray:
+        """Every chunk rowid in the index."""
+        if not self.approximate:
+            return faiss.vector_to_array(self._index.id_map)
+        lists = self._index.invlists
+        parts = [
+            faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+            for i in range(lists.nlist)
+            if lists.list_size(i)
+        ]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
     def reconcile(self, stored: np.ndarray, read: VectorReader, generation: int) -> None:
         """Apply the difference between the cached chunk ids and the `stored` ones."""
-        cached = faiss.vector_to_array(self._index.id_map)
+        cached = self._ids()
         extra = np.setdiff1d(cached, stored, assume_unique=True)
         missing = np.setdiff1d(stored, cached, assume_unique=True)
         if extra.size:
             self._index.remove_ids(extra)
-        for start in range(0, missing.size, _READ_BATCH):
-            ids, vectors = read(missing[start : start + _READ_BATCH].tolist())
-            self._index.add_with_ids(vectors, ids)
+        self._add(missing.tolist(), read)
         self._count_unsaved(int(extra.size + missing.size))
         self.generation = generation
 
-    def apply(self, change: VectorChange, generation: int) -> None:
+    def catch_up(self, changed: list[int], read: VectorReader, generation: int) -> None:
+        """Replace these chunks: removed, then added again where the database still has them."""
+        if changed:
+            self._index.remove_ids(np.array(changed, dtype=np.int64))
+        self._add(changed, read)
+        self._count_unsaved(len(changed))
+        self.generation = generation
+
+    def _add(self, rowids: list[int], read: VectorReader) -> None:
+        for start in range(0, len(rowids), _READ_BATCH):
+            ids, vectors = read(rowids[start : start + _READ_BATCH])
+            if ids.size:
+                self._index.add_with_ids(vectors, ids)
+
+    def apply(self, change: Change, generation: int) -> None:
         """Mirror a committed transaction."""
         if change.removed:
             self._index.remove_ids(np.array(change.removed, dtype=np.int64))
@@ -109,8 +170,44 @@ class VectorCache:
         self._count_unsaved(len(change.removed) + len(change.added_ids))
         self.generation = generation
 
-    def save(self) -> None:
-        """Rewrite the cache file unless the change since the last one is small."""
+    # -- the index's kind ----------------------------------------------------
+
+    def _wanted_lists(self) -> int:
+        """0 for exact search, else the inverted lists the collection's size calls for."""
+        size = self.size
+        if self.approximate:
+            trained = self._index.nlist**2 // 16  # the size `lists_for` gave this nlist for
+            if size < FLAT_MAX // 2:
+                return 0
+            if size > GROWTH * trained:
+                return lists_for(size)
+            return self._index.nlist
+        return lists_for(size) if size > FLAT_MAX else 0
+
+    def fit(self, scan: VectorScan) -> bool:
+        """Rebuild as the kind of index the collection's size calls for, if it changed
+        (every stored vector is read again); True when it did."""
+        lists = self._wanted_lists()
+        if lists == (self._index.nlist if self.approximate else 0):
+            return False
+        with _all_cores():
+            if lists == 0:
+                index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+            else:
+                index = faiss.index_factory(self.dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+                step = max(1, self.size // (lists * _TRAIN_PER_LIST))
+                index.train(np.vstack([vectors for _, vectors in scan(step)]))
+                index.nprobe = max(1, lists // _PROBE_SHARE)
+            for ids, vectors in scan(1):
+                index.add_with_ids(vectors, ids)
+        self._index = index
+        self._unsaved = -1
+        return True
+
+    def save(self, scan: VectorScan) -> None:
+        """Rewrite the cache file unless the change since the last one is small; first
+        rebuild the index if the collection outgrew (or shrank below) its kind."""
+        self.fit(scan)
         small = 0 <= self._unsaved <= _SMALL_CHANGE * self._index.ntotal
         if small and self._files():
             return
@@ -127,14 +224,16 @@ class VectorCache:
         self, vector: np.ndarray, n: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
         """The `n` best (rowid, score) pairs, among the `allowed` rowids if given."""
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        selector = None if allowed is None else faiss.IDSelectorBatch(allowed)
+        if self.approximate:
+            # A filter that keeps a small share would leave the usual lists nearly empty:
+            # probe more of them in proportion.
+            share = 1.0 if allowed is None else max(allowed.size / max(self.size, 1), 1e-9)
+            nprobe = min(self._index.nlist, math.ceil(self._index.nprobe / share))
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+        else:
+            params = None if selector is None else faiss.SearchParameters(sel=selector)
         scores, ids = self._index.search(
             vector.reshape(1, -1).astype(np.float32), min(n, self._index.ntotal), params=params
         )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-
-    def vectors(self, rowids: Sequence[int]) -> np.ndarray:
-        """The cached vectors of these chunks, one row each."""
-        return self._index.reconstruct_batch(np.array(rowids, dtype=np.int64))
