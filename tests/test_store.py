@@ -161,10 +161,10 @@ def test_vector_index_turns_ivf_past_flat_max_and_exact_again_when_it_shrinks(
     put(store, items[:100])
     assert store.stats()["vector_index"] == "flat"
     put(store, items[100:])
-    assert store.stats()["vector_index"] == "ivf-sq8"
+    assert store.stats()["vector_index"] == "ivf-fp16"
     store.close()
     store = Store(tmp_path, ENGINES)  # loaded from the saved file
-    assert store.stats()["vector_index"] == "ivf-sq8"
+    assert store.stats()["vector_index"] == "ivf-fp16"
     for article, _, _, vecs in items[::25]:
         [(rowid, score)] = store.dense_search(vecs[1], 1, Filters())
         assert store.chunks([rowid])[rowid].id == f"{article.id}#1"

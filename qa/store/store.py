@@ -400,7 +400,7 @@ class Store:
             "chunks": chunks,
             "vectors": vectors,
             "lexical": self._lexical.size(),
-            "vector_index": "ivf-sq8" if self._cache.approximate else "flat",
+            "vector_index": "ivf-fp16" if self._cache.approximate else "flat",
             "sources": dict(sources),
             "date_range": list(dates),
             "updated_at": updated[0] if updated else None,

@@ -2,11 +2,12 @@
 size, and its file on disk.
 
 The database holds every chunk's vector; FAISS only makes searching them fast. Up to
-`FLAT_MAX` vectors the index is exact (flat inner product); above, it is IVF with 8-bit
-scalar quantization (a quarter of the memory, a few percent of the codes scanned per query),
-trained on a sample of the stored vectors when the collection first crosses `FLAT_MAX` and
-trained again each time it grows `GROWTH` times past the size it was trained for. The store
-re-scores its candidates with the exact stored vectors, so only recall is approximate.
+`FLAT_MAX` vectors the index is exact (flat inner product); above, it is IVF with the vectors
+stored in 16-bit floats (half the memory; an eighth of the lists scanned per query, on every
+core), trained on a sample of the stored vectors when the collection first crosses `FLAT_MAX`
+and trained again each time it grows `GROWTH` times past the size it was trained for. The
+store re-scores its candidates with the exact stored vectors, so only recall is approximate.
+(8-bit codes lost recall among near-duplicates: see the README's scale benchmark.)
 
 Its file, `dense-<generation>.faiss`, is a cache: written atomically, named after the database
 generation it mirrors, and never trusted blindly. On open the newest readable file is brought
@@ -33,9 +34,9 @@ import numpy as np
 from qa.store.change import Change
 from qa.store.files import write_atomic
 
-# Searches are one query at a time: FAISS's OpenMP threads would only spin against the
-# encoder's own threads (measured: hybrid p50 14 ms -> 6 ms on 2 cores). Training and bulk
-# adds use every core (`_all_cores`).
+# Flat searches are one query at a time: FAISS's OpenMP threads would only spin against the
+# encoder's own threads (measured: hybrid p50 14 ms -> 6 ms on 2 cores). IVF searches scan
+# their lists on every core (2x faster at 1M on 2 cores), as do training and bulk adds.
 faiss.omp_set_num_threads(1)
 
 # Chunk rowids -> (those found, as int64; their vectors, one float32 row each).
@@ -47,7 +48,8 @@ _SMALL_CHANGE = 0.05  # share of the vectors a write may change without rewritin
 FLAT_MAX = 50_000  # exact search up to this many vectors (see the README's scale benchmark)
 GROWTH = 4  # IVF is trained again when the collection grows this many times past its size
 _TRAIN_PER_LIST = 40  # training vectors per inverted list (FAISS warns under 39)
-_PROBE_SHARE = 32  # nprobe = nlist / this: recall@10 >= 0.95 at 1M (scale benchmark)
+_PROBE_SHARE = 8  # nprobe = nlist / this: recall@10 0.96 at 1M (scale benchmark)
+_TRAIN_ITERATIONS = 10  # k-means rounds (FAISS's default 25 takes 2.5x as long)
 
 
 def _generation_of(path: Path) -> int:
@@ -86,7 +88,7 @@ class VectorCache:
 
     @property
     def approximate(self) -> bool:
-        """IVF: scores are quantized and a few vectors may be missed."""
+        """IVF: scores are rounded and a few vectors may be missed."""
         return isinstance(self._index, faiss.IndexIVF)
 
     def _path(self, generation: int) -> Path:
@@ -194,10 +196,17 @@ class VectorCache:
             if lists == 0:
                 index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
             else:
-                index = faiss.index_factory(self.dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+                index = faiss.index_factory(
+                    self.dim, f"IVF{lists},SQfp16", faiss.METRIC_INNER_PRODUCT
+                )
+                index.cp.niter = _TRAIN_ITERATIONS
                 step = max(1, self.size // (lists * _TRAIN_PER_LIST))
                 index.train(np.vstack([vectors for _, vectors in scan(step)]))
                 index.nprobe = max(1, lists // _PROBE_SHARE)
+                index.parallel_mode = 1  # one query's lists split among the threads
+                # Removing ids looks them up instead of scanning every list: a removal
+                # costs time in proportion to the chunks removed.
+                index.set_direct_map_type(faiss.DirectMap.Hashtable)
             for ids, vectors in scan(1):
                 index.add_with_ids(vectors, ids)
         self._index = index
@@ -233,7 +242,8 @@ class VectorCache:
             params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
         else:
             params = None if selector is None else faiss.SearchParameters(sel=selector)
-        scores, ids = self._index.search(
-            vector.reshape(1, -1).astype(np.float32), min(n, self._index.ntotal), params=params
-        )
+        with _all_cores() if self.approximate else contextlib.nullcontext():
+            scores, ids = self._index.search(
+                vector.reshape(1, -1).astype(np.float32), min(n, self._index.ntotal), params=params
+            )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
