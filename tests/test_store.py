@@ -109,6 +109,13 @@ def put(store: Store, items) -> None:
         store.put(items)
 
 
+def closed_index(folder, ids) -> None:
+    """An index in `folder` holding the articles `ids`, closed (to be damaged or aged)."""
+    store = Store(folder, ENGINES)
+    put(store, article_items(ids))
+    store.close()
+
+
 def found_articles(store: Store, rowids_scores) -> set[str]:
     return {c.article_id for c in store.chunks([r for r, _ in rowids_scores]).values()}
 
@@ -181,9 +188,7 @@ def test_vector_index_turns_ivf_past_flat_max_and_exact_again_when_it_shrinks(
 def test_a_lexical_index_left_behind_catches_up_on_open(tmp_path):
     """A writer killed between its database commit and its tantivy commit leaves the lexical
     index at an older generation; the next open brings it up to the database."""
-    store = Store(tmp_path, ENGINES)
-    put(store, article_items(["a1", "a2"]))
-    store.close()
+    closed_index(tmp_path, ["a1", "a2"])
     shutil.copytree(tmp_path / LEXICAL_DIR, tmp_path / "behind")
     store = Store(tmp_path, ENGINES)
     put(store, article_items(["b1"], seed=1))
@@ -202,9 +207,7 @@ def test_a_lexical_index_left_behind_catches_up_on_open(tmp_path):
 
 
 def test_a_damaged_lexical_index_is_rebuilt_from_the_database(tmp_path):
-    store = Store(tmp_path, ENGINES)
-    put(store, article_items(["a1", "a2"]))
-    store.close()
+    closed_index(tmp_path, ["a1", "a2"])
     for path in (tmp_path / LEXICAL_DIR).iterdir():
         path.write_bytes(b"garbage")
     store = Store(tmp_path, ENGINES)
@@ -230,9 +233,7 @@ def test_the_change_log_stays_short(tmp_path, monkeypatch):
 
 def test_a_schema_1_index_is_migrated_on_open(tmp_path):
     """Version 1 kept the terms in an SQLite FTS5 table and had no change log."""
-    store = Store(tmp_path, ENGINES)
-    put(store, article_items(["a1", "a2"]))
-    store.close()
+    closed_index(tmp_path, ["a1", "a2"])
     db = sqlite3.connect(tmp_path / DB_NAME)
     db.executescript(
         "CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize='unicode61');"

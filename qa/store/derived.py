@@ -16,12 +16,11 @@ import numpy as np
 from qa.store.change import LexicalDoc, date_key
 from qa.store.lexical import LexicalIndex
 from qa.store.schema import changed_since, db_generation, log_from, set_log_from
-from qa.store.vectors import VectorCache
+from qa.store.vectors import READ_BATCH, VectorCache
 
 # Generations of changes kept in the log behind the derived indexes' files, so that a
 # reader that fell behind catches up from the log rather than by comparing every chunk id.
 KEEP_LOG = 100
-_BATCH = 10_000  # rowids per query, under SQLite's limit on query parameters
 
 
 def read_vectors(
@@ -42,7 +41,7 @@ def scan_vectors(
     rows = db.execute(
         "SELECT rowid, vector FROM chunks WHERE rowid % ? = 0 ORDER BY rowid", (step,)
     )
-    while batch := rows.fetchmany(_BATCH):
+    while batch := rows.fetchmany(READ_BATCH):
         yield _unpack(batch, dim)
 
 
@@ -89,7 +88,7 @@ def lexical_docs(db: sqlite3.Connection, rowids: list[int] | None) -> Iterator[L
     if rowids is None:
         batches = [db.execute(sql + " ORDER BY c.rowid")]
     else:
-        parts = (rowids[i : i + _BATCH] for i in range(0, len(rowids), _BATCH))
+        parts = (rowids[i : i + READ_BATCH] for i in range(0, len(rowids), READ_BATCH))
         batches = (
             db.execute(sql + f" WHERE c.rowid IN ({','.join('?' * len(p))})", p) for p in parts
         )

@@ -26,6 +26,7 @@ import numpy as np
 
 from qa.articles import Article
 from qa.chunking import Chunk
+from qa.store.backend import StoredArticle
 from qa.store.change import Change, LexicalDoc, date_key
 from qa.store.derived import (
     catch_up_lexical,
@@ -164,9 +165,7 @@ class Store:
             row = self._db.execute("SELECT hash FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def put(
-        self, items: Sequence[tuple[Article, list[Chunk], list[list[str]], np.ndarray]]
-    ) -> None:
+    def put(self, items: Sequence[StoredArticle]) -> None:
         """Add or replace articles with their chunks, terms and vectors, in one transaction."""
         now = _now()
         with self._lock, self._transaction() as change:
