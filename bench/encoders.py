@@ -1,5 +1,6 @@
-"""Encoder runtimes side by side: onnxruntime fp32 / int8 against sentence-transformers on
-torch (fp32, and bf16 where the CPU has it natively), all in one run on this machine.
+"""Encoder runtimes side by side: onnxruntime fp32 / int8 and OpenVINO fp32 against
+sentence-transformers on torch fp32 (and torch and OpenVINO bf16 where the CPU has it
+natively), all in one run on this machine.
 
     python bench/encoders.py            # everything (about 10 minutes on 2 cores)
     python bench/encoders.py --quick    # skip the per-variant FacQA indexes and evals
@@ -51,9 +52,11 @@ def variants() -> dict[str, dict[str, str]]:
         "torch-fp32": {"runtime": "torch", "precision": "fp32"},
         "onnx-fp32": {"runtime": "onnx", "precision": "fp32"},
         "onnx-int8": {"runtime": "onnx", "precision": "int8"},
+        "openvino-fp32": {"runtime": "openvino", "precision": "fp32"},
     }
     if native_bf16():  # emulated bf16 is several times slower: not worth a row
         found["torch-bf16"] = {"runtime": "torch", "precision": "bf16"}
+        found["openvino-bf16"] = {"runtime": "openvino", "precision": "bf16"}
     return found
 
 
@@ -79,7 +82,7 @@ def throughput(texts: list[str]) -> dict[str, dict]:
             "cosine_min": round(float(cosine.min()), 4),
             "cosine_mean": round(float(cosine.mean()), 4),
         }
-        print(f"{name:11s} {found[name]}", flush=True)
+        print(f"{name:13s} {found[name]}", flush=True)
     base = found["torch-fp32"]["passages_per_s"]
     for row in found.values():
         row["speedup"] = round(row["passages_per_s"] / base, 2)
@@ -115,7 +118,7 @@ def quality(name: str, settings: dict[str, str]) -> dict[str, float]:
         metrics = json.loads(out.read_text())["metrics"]
         found[f"{retriever}_mrr@10"] = round(metrics["mrr@10"], 4)
         found[f"{retriever}_hit@5"] = round(metrics["hit@5"], 4)
-    print(f"{name:11s} {found}", flush=True)
+    print(f"{name:13s} {found}", flush=True)
     return found
 
 
@@ -209,7 +212,8 @@ def main() -> None:
     for folder, precision in ((sample, "auto"), (sample_fp32, "fp32")):
         shutil.rmtree(folder, ignore_errors=True)
         qa("--index", folder, "--precision", precision, "ingest", "--sample", "--quiet")
-    results["sample_precision"] = json.loads((sample / "manifest.json").read_text())["precision"]
+    manifest = json.loads((sample / "manifest.json").read_text())
+    results["sample_passages"] = f"{manifest['runtime']} {manifest['precision']}"  # auto's pick
     results["cold"] = cold_starts(sample, sample_fp32, args.starts)
     results["warm_ask_p50_ms"] = {
         "default": warm_ask(sample, "auto"),

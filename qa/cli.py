@@ -20,7 +20,15 @@ from qa.eval.command import add_arguments as add_eval_arguments
 from qa.eval.command import command as evaluate
 from qa.render import to_json, to_text
 from qa.sample import sample_files
-from qa.store import DiskFullError, Filters, IndexBusyError, IndexMismatchError, read_manifest
+from qa.store import (
+    DiskFullError,
+    Filters,
+    IndexBusyError,
+    IndexMismatchError,
+    StoreUnavailableError,
+    describe,
+    stored_manifest,
+)
 
 
 def _global_flags(suppress: bool) -> argparse.ArgumentParser:
@@ -29,6 +37,12 @@ def _global_flags(suppress: bool) -> argparse.ArgumentParser:
     flags = argparse.ArgumentParser(add_help=False)
     flags.add_argument(
         "--index", default=default, help="index folder (default: index/, env QA_INDEX)"
+    )
+    flags.add_argument(
+        "--store",
+        default=default,
+        help="where the index lives: the --index folder (default), or milvus:///path/file.db, "
+        "milvus://HOST:PORT (QA_STORE)",
     )
     flags.add_argument(
         "--model", default=default, help="sentence-transformers model name or folder (QA_MODEL)"
@@ -43,13 +57,19 @@ def _global_flags(suppress: bool) -> argparse.ArgumentParser:
         "--runtime",
         choices=Runtime.values(),
         default=default,
-        help="encoder engine (default auto: onnx, torch if the export fails; QA_RUNTIME)",
+        help=(
+            "encoder engine (default auto: onnx; passages on openvino bf16 where the CPU has "
+            "native bf16; torch if the export fails; QA_RUNTIME)"
+        ),
     )
     flags.add_argument(
         "--precision",
         choices=Precision.values(),
         default=default,
-        help="encoder arithmetic (default auto: the index's own, else fp32; QA_PRECISION)",
+        help=(
+            "encoder arithmetic (default auto: the index's own; for a new one the fastest "
+            "measured to keep quality; QA_PRECISION)"
+        ),
     )
     return flags
 
@@ -116,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> Config:
     return Config.load(
         index=args.index,
+        store=args.store,
         model=args.model,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
@@ -133,14 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
         if args.command == "eval":  # opens or builds its own index (none for --compare)
             return evaluate(args, config)
-        if args.command not in ("ingest", "serve") and read_manifest(config.index) is None:
-            print(f"qa: no index at {config.index}; run `qa ingest` first", file=sys.stderr)
+        if args.command not in ("ingest", "serve") and not built(config):
+            where = describe(config.store, config.index)
+            print(f"qa: no index at {where}; run `qa ingest` first", file=sys.stderr)
             return 2
         from qa.index import Index  # heavy imports only after the arguments are valid
 
         with Index(config) as index:
             return COMMANDS[args.command](index, args)
-    except (IndexMismatchError, ModelError, ValueError) as exc:
+    except (IndexMismatchError, ModelError, StoreUnavailableError, ValueError) as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return 2
     except IndexBusyError as exc:
@@ -156,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `qa ask ... | head`: the reader left, which is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def built(config: Config) -> bool:
+    return stored_manifest(config.store, config.index) is not None
 
 
 def _ingest(index, args: argparse.Namespace) -> int:
@@ -211,7 +237,8 @@ def _stats(index, args: argparse.Namespace) -> int:
     print(f"chunking   {manifest['chunk_tokens']} tokens, overlap {manifest['chunk_overlap']}")
     print(f"dates      {stats['date_range'][0]} .. {stats['date_range'][1]}")
     print(f"updated    {stats['updated_at']}")
-    print(f"size       {stats['size_bytes'] / 1e6:.1f} MB")
+    if stats["size_bytes"] is not None:  # a server's disk is not ours to measure
+        print(f"size       {stats['size_bytes'] / 1e6:.1f} MB")
     for source, count in stats["sources"].items():
         print(f"  {count:>6}  {source}")
     return 0

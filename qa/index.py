@@ -25,10 +25,18 @@ from qa.answers import Answer
 from qa.articles import Article, Problem, read_articles
 from qa.chunking import Chunk, Chunker
 from qa.config import AnswerMode, Config, RetrieverKind
-from qa.embedding.embedder import Embedder, choose
+from qa.embedding.embedder import Embedder, choose, passage_choice
 from qa.query import Query
 from qa.retrieval import Hit, Retriever
-from qa.store import Backend, DiskFullError, Filters, Manifest, Store, read_manifest
+from qa.store import (
+    Backend,
+    DiskFullError,
+    Filters,
+    Manifest,
+    describe,
+    open_store,
+    stored_manifest,
+)
 
 # Settings that shape what is stored; an existing index's own values win over
 # defaults, and an explicit conflicting value is an error.
@@ -61,7 +69,7 @@ class Index:
         config = config or Config.load()
         if overrides:
             config = config.replace(**overrides, explicit=config.explicit | set(overrides))
-        existing = read_manifest(config.index)
+        existing = stored_manifest(config.store, config.index)
         if existing is not None:
             adopted = {
                 name: getattr(existing, name)
@@ -75,7 +83,7 @@ class Index:
         self._loading = threading.Lock()  # chat threads may race to load the model first
         self._embedder: Embedder | None = None
         dim = existing.dim if existing is not None else self.embedder.dim
-        self.store: Backend = Store(config.index, self._manifest(dim))
+        self.store: Backend = open_store(config.store, config.index, self._manifest(dim))
         self._retriever: Retriever | None = None
 
     def _manifest(self, dim: int) -> Manifest:
@@ -83,7 +91,7 @@ class Index:
         if self._embedder is not None:  # what really encodes, after any fallback
             runtime, precision = self._embedder.runtime, self._embedder.precision
         else:
-            runtime, precision = choose(c, self._vectors)
+            runtime, precision = passage_choice(c, *choose(c, self._vectors))
         return Manifest(
             model=c.model,
             dim=dim,
@@ -184,7 +192,8 @@ class Index:
     def _waiting(self, holder: str) -> None:
         """Said once when another writer holds the index: whom we wait for, and how long."""
         print(
-            f"qa: index {self.config.index} is being written by {holder}; waiting up to "
+            f"qa: index {describe(self.config.store, self.config.index)} is being written by "
+            f"{holder}; waiting up to "
             f"{self.config.lock_timeout:g} s (QA_LOCK_TIMEOUT)",
             file=sys.stderr,
             flush=True,

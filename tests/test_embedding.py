@@ -2,13 +2,17 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from qa.config import DEFAULT_MODEL, Config
 from qa.embedding import ModelError, auto_prompts, native_bf16, resolve_model
-from qa.embedding.embedder import Embedder, auto_precision, choose
+from qa.embedding.cache import cache_root, export_dir
+from qa.embedding.embedder import Embedder, auto_precision, choose, passage_choice
+from qa.embedding.model import cpu_flags
+from qa.embedding.speed import SPEED_FILE, bf16_beats_int8
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +64,16 @@ def test_bf16_only_where_the_cpu_has_it(tmp_path) -> None:
     """Emulated bf16 was 6.5x slower than fp32 on an AVX2 CPU: `auto` must not pick it there."""
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor : 0\nflags : fpu sse2 avx2 fma\n\nflags : avx2\n")
-    assert not native_bf16(cpuinfo)
+    assert not native_bf16(cpu_flags(cpuinfo))
     cpuinfo.write_text("flags : avx2 avx512f avx512_bf16 amx_tile\n")
-    assert native_bf16(cpuinfo)
-    assert not native_bf16(tmp_path / "missing")
+    assert native_bf16(cpu_flags(cpuinfo))
+    assert not native_bf16(cpu_flags(tmp_path / "missing"))
     fp32 = Embedder(Config.load(env={}, precision="fp32"))
     assert (fp32.runtime, fp32.precision) == ("onnx", "fp32")
     bf16 = Embedder(Config.load(env={}, precision="bf16"))
-    assert (bf16.runtime, bf16.precision) == ("torch", "bf16")
+    assert (bf16.runtime, bf16.precision) == ("openvino", "bf16")
+    torch_bf16 = Embedder(Config.load(env={}, runtime="torch", precision="bf16"))
+    assert (torch_bf16.runtime, torch_bf16.precision) == ("torch", "bf16")
 
 
 TEXTS = [
@@ -113,7 +119,7 @@ def test_export_is_cached_by_the_models_files(tmp_path, capsys) -> None:
     (export,) = (tmp_path / "cache" / "onnx").iterdir()
     assert {"model.onnx", "tokenizer.json", "encoder.json"} <= {p.name for p in export.iterdir()}
     again = Embedder(config)  # the cached export: no torch, no second export
-    assert again.runtime == "onnx" and "exporting" not in capsys.readouterr().err
+    assert again.encoder.runtime == "onnx" and "exporting" not in capsys.readouterr().err
     (model / "README.md").write_text("changed", encoding="utf-8")  # other files, other key
     Embedder(config)
     assert "exporting" in capsys.readouterr().err
@@ -127,15 +133,17 @@ def test_failed_export_falls_back_to_torch_with_a_note(tmp_path, capsys) -> None
     assert embedder.runtime == "torch" and embedder.precision in ("fp32", "bf16")
     *_, note = capsys.readouterr().err.strip().splitlines()
     assert note.startswith("note: ONNX export failed") and "encoding with torch" in note
-    with pytest.raises(ModelError, match="ONNX runtime"):  # asked for onnx by name: no fallback
+    with pytest.raises(ModelError, match="onnx runtime"):  # asked for onnx by name: no fallback
         Embedder(Config.load(env={}, cache_dir=str(blocked), runtime="onnx"))
 
 
 def test_impossible_combinations_are_clear_errors() -> None:
     with pytest.raises(ModelError, match="int8 vectors need the onnx runtime"):
         choose(Config.load(env={}, runtime="torch", precision="int8"))
-    with pytest.raises(ModelError, match="bf16 needs the torch runtime"):
+    with pytest.raises(ModelError, match="bf16 needs the openvino or torch runtime"):
         choose(Config.load(env={}, runtime="onnx", precision="bf16"))
+    with pytest.raises(ModelError, match="int8 vectors need the onnx runtime"):
+        choose(Config.load(env={}, runtime="openvino", precision="int8"))
     # auto follows the index: int8 vectors are queried with int8, float ones with fp32
     assert choose(Config.load(env={}), "int8") == ("onnx", "int8")
     assert choose(Config.load(env={}), "bf16") == ("onnx", "fp32")
@@ -150,6 +158,50 @@ def test_auto_precision_follows_the_cpu_the_measurements_and_the_index() -> None
     unmeasured = Config.load(env={}, model="/models/unmeasured")
     assert auto_precision(unmeasured, None, frozenset({"avx512_vnni"})) == "fp32"
     assert auto_precision(config, "fp32", frozenset({"avx512_vnni"})) == "fp32"  # index's own
+    # where bf16 passages on OpenVINO were measured faster than int8, a new index is float
+    amx = frozenset({"avx512_vnni", "amx_int8", "amx_bf16"})
+    assert auto_precision(config, None, amx, bf16_faster=lambda: True) == "fp32"
+    assert auto_precision(config, None, amx, bf16_faster=lambda: False) == "int8"
+    assert auto_precision(config, "int8", amx, bf16_faster=lambda: True) == "int8"
+
+
+def test_passages_encode_in_bf16_on_openvino_only_where_the_cpu_has_it() -> None:
+    """Questions stay on onnxruntime (fast start); passages of a float index use OpenVINO
+    bf16 where the CPU computes bf16 natively; an explicit choice is kept as it is."""
+    config = Config.load(env={})
+    expected = ("openvino", "bf16") if native_bf16() else ("onnx", "fp32")
+    assert passage_choice(config, "onnx", "fp32") == expected
+    assert passage_choice(config, "onnx", "int8") == ("onnx", "int8")
+    explicit = Config.load(env={}, precision="fp32")
+    assert passage_choice(explicit, "onnx", "fp32") == ("onnx", "fp32")
+
+
+def test_openvino_vectors_are_float_vectors(embedder: Embedder) -> None:
+    """OpenVINO's vectors (fp32, and bf16 where native) can sit in a float index beside
+    onnxruntime fp32 questions: cosine >= 0.999, the same bar as torch's."""
+    reference = embedder.encode_passages(TEXTS)
+    for precision in ("fp32", "bf16"):
+        engine = Embedder(Config.load(env={}, runtime="openvino", precision=precision))
+        assert (engine.runtime, engine.precision) == ("openvino", precision)
+        cosine = np.sum(engine.encode_passages(TEXTS) * reference, axis=1)
+        assert np.min(cosine) >= 0.999, precision
+
+
+def test_bf16_against_int8_is_measured_once_per_cpu(tmp_path, embedder: Embedder) -> None:
+    """The choice of a new index's precision rests on a short measurement on this CPU,
+    remembered in the cache folder (a second ingest does not measure again)."""
+    folder = export_dir(Path(resolve_model(DEFAULT_MODEL)), cache_root(""))
+    assert bf16_beats_int8(folder, tmp_path, 16) in (True, False)
+    memo = json.loads((tmp_path / SPEED_FILE).read_text())
+    ((key, rates),) = memo.items()
+    assert set(rates) == {"onnx-int8", "openvino-bf16"} and min(rates.values()) > 0
+    # remembered: another answer in the file is believed, not measured again
+    memo[key] = {"onnx-int8": 2.0, "openvino-bf16": 1.0}
+    (tmp_path / SPEED_FILE).write_text(json.dumps(memo))
+    assert bf16_beats_int8(folder, tmp_path, 16) is False
+    memo[key] = {"onnx-int8": 1.0, "openvino-bf16": 2.0}
+    (tmp_path / SPEED_FILE).write_text(json.dumps(memo))
+    assert bf16_beats_int8(folder, tmp_path, 16) is True
 
 
 def test_export_follows_the_models_pooling_length_and_prompts(tmp_path) -> None:

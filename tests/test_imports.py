@@ -1,5 +1,6 @@
 """The query path starts like a command-line tool: no torch (the ONNX runtime encodes), no
-gradio, matplotlib or trafilatura (they load only to serve, plot or parse HTML)."""
+OpenVINO (it encodes passages only), no gradio, matplotlib or trafilatura (they load only
+to serve, plot or parse HTML)."""
 
 import subprocess
 import sys
@@ -7,7 +8,15 @@ import sys
 import pytest
 from conftest import ROOT, qa_env
 
-HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "matplotlib", "trafilatura")
+HEAVY = (
+    "torch",
+    "sentence_transformers",
+    "transformers",
+    "openvino",
+    "gradio",
+    "matplotlib",
+    "trafilatura",
+)
 
 CLI = """
 import sys

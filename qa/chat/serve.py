@@ -34,6 +34,7 @@ def ensure_index(index: Index) -> None:
         file=sys.stderr,
         flush=True,
     )
+    unfinished.parent.mkdir(parents=True, exist_ok=True)  # with a Milvus store: just the mark
     unfinished.touch()
     report = index.ingest(files, progress=True)
     unfinished.unlink()

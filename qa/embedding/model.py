@@ -54,9 +54,9 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
         return frozenset()
 
 
-def native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """True when the CPU computes bfloat16 natively; elsewhere autocast emulates it, slowly."""
-    return bool(cpu_flags(cpuinfo) & {"avx512_bf16", "amx_bf16"})
+def native_bf16(flags: frozenset[str] | None = None) -> bool:
+    """True when the CPU computes bfloat16 natively; elsewhere it is emulated, slowly."""
+    return bool((cpu_flags() if flags is None else flags) & {"avx512_bf16", "amx_bf16"})
 
 
 @cache

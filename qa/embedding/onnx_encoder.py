@@ -81,6 +81,9 @@ class OnnxEncoder:
                 )
             return self._sessions[threads]
 
+    def _infer(self, feeds: dict[str, np.ndarray], texts: int) -> np.ndarray:
+        return self._session(texts).run(None, feeds)[0]
+
     def _text(self, text: str) -> str:
         return text.lower() if self.lowercase else text
 
@@ -98,7 +101,7 @@ class OnnxEncoder:
                 "token_type_ids": [e.type_ids for e in encoded],
             }
             feeds = {k: np.asarray(columns[k], dtype=np.int64) for k in self.inputs}
-            out.append(self._session(len(batch)).run(None, feeds)[0])
+            out.append(self._infer(feeds, len(batch)))
         vectors = np.concatenate(out).astype(np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return np.ascontiguousarray(vectors)

@@ -21,7 +21,7 @@ from qa.eval.metrics import METRIC_KEYS
 from qa.eval.report import compare, print_console, write_report
 from qa.eval.runner import evaluate
 from qa.sample import sample_files
-from qa.store import read_manifest
+from qa.store import describe, stored_manifest
 
 # What `--floor` (minimum) and `--ceiling` (maximum) may guard.
 CEILING_KEYS = ("false_abstain", "wrong_answer_rate", "latency_p50_ms", "latency_p95_ms")
@@ -166,9 +166,10 @@ def _run(args: argparse.Namespace, config: Config, gold: list[GoldItem]) -> dict
     if corpus:
         name = "sample" if args.sample and not args.corpus else None
         config = config.replace(index=corpus_index_dir(config, corpus, name))
-    elif read_manifest(config.index) is None:
+    elif stored_manifest(config.store, config.index) is None:
         print(
-            f"qa: no index at {config.index}; give --corpus (or build it with `qa ingest`)",
+            f"qa: no index at {describe(config.store, config.index)}; give --corpus (or build "
+            "it with `qa ingest`)",
             file=sys.stderr,
         )
         return None

@@ -13,11 +13,13 @@ One concept per module, each depending only on those above it:
 - `vectors`: the FAISS index of the stored vectors (flat, or IVF when large) and its file.
 - `backend`: the interface retrieval and ingest talk to (`Backend`).
 - `store`: `Store`, which ties them together: transactions, put/remove, search, stats.
+- `location`: which backend holds an index (this folder, or Milvus: the `milvus` package).
 """
 
-from qa.store.backend import Backend
+from qa.store.backend import Backend, StoreUnavailableError
 from qa.store.files import DiskFullError
 from qa.store.filters import Filters
+from qa.store.location import describe, open_store, stored_manifest
 from qa.store.lock import IndexBusyError
 from qa.store.manifest import MANIFEST_NAME, IndexMismatchError, Manifest, read_manifest
 from qa.store.schema import DB_NAME
@@ -33,5 +35,9 @@ __all__ = [
     "IndexMismatchError",
     "Manifest",
     "Store",
+    "StoreUnavailableError",
+    "describe",
+    "open_store",
     "read_manifest",
+    "stored_manifest",
 ]

@@ -19,6 +19,11 @@ from qa.chunking import Chunk
 from qa.store.filters import Filters
 from qa.store.manifest import Manifest
 
+
+class StoreUnavailableError(RuntimeError):
+    """A remote backend cannot be reached (or keeps failing); the message names its URI."""
+
+
 # (article, its chunks, each chunk's analyzed terms, each chunk's vector)
 StoredArticle = tuple[Article, list[Chunk], list[list[str]], np.ndarray]
 

@@ -1,0 +1,447 @@
+"""`MilvusStore`: the `Backend` on Milvus (Milvus Lite in a file, its server, or a cluster).
+
+Everything an index holds lives in Milvus (see `schema`), so several app processes can share
+one server. Writes are idempotent and ordered so that a write cut off at any point (the
+server killed, the network gone) leaves no duplicates and no article that looks complete but
+is not: an article's old rows are deleted first, its chunks written, its record last; the
+term statistics are marked stale before and rebuilt from the chunks if a write did not finish.
+Dense search is Milvus' HNSW; lexical search is BM25 from our own sparse vectors (`bm25`);
+both with the date and source filters as Milvus expressions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from qa.articles import Article
+from qa.chunking import Chunk
+from qa.store.backend import StoredArticle
+from qa.store.change import date_key
+from qa.store.filters import Filters
+from qa.store.manifest import IndexMismatchError, Manifest
+from qa.store.milvus import bm25, schema
+from qa.store.milvus.client import Collections
+from qa.store.milvus.lease import Lease
+from qa.store.milvus.uri import MilvusLocation
+
+HNSW = {"M": 16, "efConstruction": 128}
+CHUNK_FIELDS = [
+    "chunk_id", "article_id", "ordinal", "text", "start", "end",
+    "title", "date_text", "source", "url",
+]  # fmt: skip
+# Seconds that rows and term counts read for one question are reused by the next calls
+# (a question reads the same candidates several times); a write here clears them, another
+# process's write shows after at most this long.
+FRESH_S = 2.0
+TOTAL = "\0chunks"  # the chunk count, kept among the term counts (no term holds a NUL)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _within(field: str, values: Sequence) -> str:
+    return f"{field} in [{', '.join(_quote(v) if isinstance(v, str) else str(v) for v in values)}]"
+
+
+class MilvusStore:
+    """One index in Milvus, open for searching and, one writer at a time, for writing."""
+
+    def __init__(self, location: MilvusLocation, prefix: str, manifest: Manifest):
+        self.location = location
+        self.prefix = prefix
+        self.manifest = manifest
+        self._db = Collections(location, prefix)
+        self._writer = threading.Lock()
+        self._rows_read: dict[int, tuple[float, dict]] = {}
+        self._counts_read: dict[str, tuple[float, int]] = {}
+        self._db.call(lambda c: schema.create(c, prefix, manifest.dim, HNSW))
+        self._claim(manifest)
+        self._lease = Lease(self._db.meta_get, self._db.meta_put, self._db.meta_delete, self.where)
+        if self._state().get("stale"):
+            with contextlib.suppress(Exception), self.writing(timeout=0):
+                pass  # `writing` rebuilds stale statistics
+
+    def _disk_size(self) -> int | None:
+        """Bytes of a Milvus Lite file (all its indexes); None for a server."""
+        if not self.location.is_file:
+            return None
+        with contextlib.suppress(OSError):
+            return _folder_size(Path(self.location.address))
+        return None
+
+    @property
+    def where(self) -> str:
+        return f"{self.location.uri} (index {self.prefix})"
+
+    # -- meta ------------------------------------------------------------------
+
+    def _state(self) -> dict:
+        return self._db.meta_get("state") or {"generation": 0, "sources": {}}
+
+    def _claim(self, manifest: Manifest) -> None:
+        existing = self._db.meta_get("manifest")
+        if existing is None:
+            self._db.meta_put("manifest", asdict(manifest))
+            return
+        differences = Manifest(**existing).differences(manifest)
+        if differences:
+            raise IndexMismatchError(
+                f"index {self.where} was built with other settings: "
+                + "; ".join(differences)
+                + ". Use another --index, or remove this one and ingest again."
+            )
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextlib.contextmanager
+    def writing(
+        self, timeout: float = 600.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        """One writer at a time: a thread lock in this process, a lease row across
+        processes (held while the holder lives; see `lease`). Statistics left stale by a
+        write that did not finish are rebuilt first."""
+        if not self._writer.acquire(blocking=False):
+            if on_wait is not None:
+                on_wait("another writer in this process")
+            if not self._writer.acquire(timeout=timeout):
+                raise self._lease.busy("another writer in this process", timeout)
+        try:
+            with self._lease.held(timeout, on_wait):
+                if self._state().get("stale"):
+                    self._rebuild_statistics()
+                yield
+                self._db.flush("chunks")  # searches over flushed rows are fast
+        finally:
+            self._writer.release()
+
+    # -- writes ------------------------------------------------------------------
+
+    def article_hash(self, article_id: str) -> str | None:
+        rows = self._db.get("articles", [f"0:{article_id}"], ["info"])
+        return rows[0]["info"].get("hash") if rows else None
+
+    def put(self, items: Sequence[StoredArticle]) -> None:
+        """Add or replace articles with their chunks, terms and vectors."""
+        if not items:
+            return
+        # Terms are stored space-separated and read back split, as in the local store: a term
+        # that holds a space counts as its words.
+        items = [(a, c, [" ".join(t).split() for t in terms], v) for a, c, terms, v in items]
+        ids = [article.id for article, *_ in items]
+        state = self._begin(ids)
+        old = self._old_terms(ids)
+        self._db.delete("articles", _within("article_id", ids))
+        self._db.delete("chunks", _within("article_id", ids))
+        if not state.get("avgdl"):  # the first chunks set BM25's average length
+            lengths = [len(t) for _, _, terms, _ in items for t in terms]
+            state["avgdl"] = sum(lengths) / max(len(lengths), 1)
+        rows, added = [], []
+        for article, chunks, terms, vectors in items:
+            for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
+                rows.append(self._chunk_row(article, chunk, chunk_terms, vector, state["avgdl"]))
+                added.append(chunk_terms)
+        self._db.upsert("chunks", rows)
+        self._db.upsert("articles", [row for a, *_ in items for row in self._article_rows(a)])
+        self._update_frequencies(bm25.frequency_changes(added, old))
+        sources = Counter(state.get("sources", {}))
+        sources.subtract(Counter(state.pop("replacing")))
+        sources.update(a.source or "" for a, *_ in items)
+        self._commit(state, sources)
+
+    def _begin(self, article_ids: list[str]) -> dict:
+        """Mark the statistics stale until `_commit`, noting the sources being replaced."""
+        state = self._state()
+        found = self._db.get("articles", [f"0:{i}" for i in article_ids], ["info"])
+        state["stale"] = True
+        self._db.meta_put("state", state)
+        state["replacing"] = [row["info"].get("source") or "" for row in found]
+        return state
+
+    def _commit(self, state: dict, sources: Counter) -> None:
+        self._rows_read.clear()
+        self._counts_read.clear()
+        state["sources"] = {s: n for s, n in sources.items() if n > 0}
+        state["stale"] = False
+        state["generation"] = int(state.get("generation", 0)) + 1
+        state["updated_at"] = _now()
+        self._db.meta_put("state", state)
+
+    def _old_terms(self, article_ids: list[str]) -> list[list[str]]:
+        rows = self._db.query("chunks", _within("article_id", article_ids), ["terms"])
+        return [row["terms"].split() for row in rows]
+
+    def _chunk_row(
+        self, article: Article, chunk: Chunk, terms: list[str], vector: np.ndarray, avgdl: float
+    ) -> dict:
+        return {
+            "id": schema.chunk_key(chunk.id),
+            "chunk_id": chunk.id,
+            "article_id": article.id,
+            "ordinal": chunk.ordinal,
+            "text": chunk.text,
+            "start": chunk.start,
+            "end": chunk.end,
+            "title": article.title or "",
+            "date_text": article.date or "",
+            "date": date_key(article.date) or 0,
+            "source": article.source or "",
+            "url": article.url or "",
+            "terms": " ".join(terms),
+            "vector": np.asarray(vector, dtype=np.float32).tolist(),
+            "bm25": bm25.chunk_weights(terms, avgdl),
+        }
+
+    def _article_rows(self, article: Article) -> list[dict]:
+        """The text in parts; part 0 (with the hash) is listed last so it is written last."""
+        text = article.text
+        parts = [text[i : i + schema.TEXT_PART] for i in range(0, len(text), schema.TEXT_PART)]
+        parts = parts or [""]
+        info = {
+            "title": article.title,
+            "date": article.date,
+            "source": article.source,
+            "url": article.url,
+            "place": article.place,
+            "path": article.path,
+            "parts": len(parts),
+            "hash": article.content_hash(),
+            "added_at": _now(),
+        }
+        rows = [
+            {
+                "key": f"{i}:{article.id}",
+                "article_id": article.id,
+                "part": i,
+                "text": part,
+                "info": info if i == 0 else {},
+                "zero": schema.ZERO,
+            }
+            for i, part in enumerate(parts)
+        ]
+        return rows[1:] + rows[:1]
+
+    def _update_frequencies(self, change: Counter) -> None:
+        terms = [t for t, n in change.items() if n]
+        current = {r["key"]: r["df"] for r in self._db.get("terms", terms, ["df"])}
+        rows, gone = [], []
+        for term in terms:
+            df = current.get(term, 0) + change[term]
+            if df > 0:
+                rows.append({"key": term, "df": df, "zero": schema.ZERO})
+            elif term in current:
+                gone.append(term)
+        self._db.upsert("terms", rows)
+        self._db.delete_ids("terms", gone)
+
+    def _rebuild_statistics(self) -> None:
+        """Document frequencies and sources counted again from the rows themselves (after a
+        write that did not finish)."""
+        counts: Counter = Counter()
+        for row in self._db.iterate("chunks", "", ["terms"]):
+            counts.update(set(row["terms"].split()))
+        self._db.delete("terms", 'key != ""')
+        self._db.upsert(
+            "terms", [{"key": t, "df": n, "zero": schema.ZERO} for t, n in counts.items()]
+        )
+        sources = Counter(
+            row["info"].get("source") or ""
+            for row in self._db.iterate("articles", "part == 0", ["info"])
+        )
+        state = self._state()
+        self._commit(state, sources)
+
+    def remove(self, article_ids: Sequence[str]) -> list[str]:
+        """Delete articles and their chunks; returns the ids that existed."""
+        found = [i for i in article_ids if self.article_hash(i) is not None]
+        if found:
+            state = self._begin(found)
+            old = self._old_terms(found)
+            self._db.delete("articles", _within("article_id", found))
+            self._db.delete("chunks", _within("article_id", found))
+            self._update_frequencies(bm25.frequency_changes([], old))
+            sources = Counter(state.get("sources", {}))
+            sources.subtract(Counter(state.pop("replacing")))
+            self._commit(state, sources)
+        return found
+
+    # -- search ------------------------------------------------------------------
+
+    def _filter(self, filters: Filters) -> str:
+        clauses = []
+        if filters.date_from:
+            clauses.append(f"date >= {date_key(filters.date_from) or 0}")
+        if filters.date_to:
+            clauses.append(f"date > 0 and date <= {date_key(filters.date_to, upper=True) or 0}")
+        if filters.source:
+            part = filters.source.lower()
+            matching = [s for s in self._state().get("sources", {}) if s and part in s.lower()]
+            clauses.append(_within("source", matching) if matching else "id < 0")
+        return " and ".join(clauses)
+
+    def dense_search(self, vector: np.ndarray, n: int, filters: Filters) -> list[tuple[int, float]]:
+        expr = self._filter(filters)
+        hits = self._db.search(
+            "chunks",
+            data=[np.asarray(vector, dtype=np.float32).tolist()],
+            anns_field="vector",
+            limit=n,
+            filter=expr,
+            search_params={"params": {"ef": max(128, 2 * n)}},
+        )
+        return [(int(h["id"]), float(h["distance"])) for h in hits]
+
+    def dense_scores(self, vector: np.ndarray, rowids: Sequence[int]) -> dict[int, float]:
+        if not rowids:
+            return {}
+        rows = self._db.get("chunks", list(rowids), ["vector"])
+        if not rows:
+            return {}
+        vectors = np.asarray([r["vector"] for r in rows], dtype=np.float32)
+        scores = vectors @ np.asarray(vector, dtype=np.float32)
+        return {int(r["id"]): float(s) for r, s in zip(rows, scores, strict=True)}
+
+    def lexical_search(
+        self, terms: Sequence[str], n: int, filters: Filters
+    ) -> list[tuple[int, float]]:
+        total, dfs = self.document_frequencies(terms)
+        weights = bm25.query_weights(terms, dfs, total)
+        if not weights:
+            return []
+        expr = self._filter(filters)
+        hits = self._db.search("chunks", data=[weights], anns_field="bm25", limit=n, filter=expr)
+        return [(int(h["id"]), float(h["distance"])) for h in hits if h["distance"] > 0]
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """Number of chunks, and how many hold each term (reused for `FRESH_S` seconds)."""
+        now = time.monotonic()
+        kept = self._counts_read
+        unique = list(dict.fromkeys(t for t in terms if t))
+        missing = [t for t in [TOTAL, *unique] if now - kept.get(t, (-FRESH_S, 0))[0] >= FRESH_S]
+        if len(kept) > 50_000:
+            kept.clear()
+        if missing[:1] == [TOTAL]:
+            kept[TOTAL] = (now, self._db.count("chunks"))
+            missing = missing[1:]
+        found = {r["key"]: int(r["df"]) for r in self._db.get("terms", missing, ["df"])}
+        for term in missing:
+            kept[term] = (now, found.get(term, 0))
+        return kept[TOTAL][1], {t: kept[t][1] for t in unique}
+
+    # -- reads -------------------------------------------------------------------
+
+    def _rows(self, rowids: Sequence[int]) -> dict[int, dict]:
+        """Chunk rows (text, citation fields, terms), reused for `FRESH_S` seconds."""
+        now = time.monotonic()
+        found, missing = {}, []
+        for rowid in rowids:
+            kept = self._rows_read.get(rowid)
+            if kept is not None and now - kept[0] < FRESH_S:
+                found[rowid] = kept[1]
+            else:
+                missing.append(rowid)
+        if len(self._rows_read) > 50_000:
+            self._rows_read.clear()
+        for row in self._db.get("chunks", missing, [*CHUNK_FIELDS, "terms"]) if missing else []:
+            found[int(row["id"])] = row
+            self._rows_read[int(row["id"])] = (now, row)
+        return found
+
+    def terms(self, rowids: Sequence[int]) -> dict[int, list[str]]:
+        return {rowid: row["terms"].split() for rowid, row in self._rows(rowids).items()}
+
+    def chunks(self, rowids: Sequence[int]) -> dict[int, Chunk]:
+        return {rowid: _chunk(row) for rowid, row in self._rows(rowids).items()}
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self.chunks([schema.chunk_key(chunk_id)]).get(schema.chunk_key(chunk_id))
+
+    def article(self, article_id: str) -> Article | None:
+        rows = self._db.query(
+            "articles", f"article_id == {_quote(article_id)}", ["part", "text", "info"]
+        )
+        rows.sort(key=lambda r: r["part"])
+        if not rows or rows[0]["part"] != 0 or len(rows) != rows[0]["info"]["parts"]:
+            return None
+        info = rows[0]["info"]
+        return Article(
+            article_id,
+            info["title"],
+            "".join(r["text"] for r in rows),
+            info["date"],
+            info["source"],
+            info["url"],
+            info["place"],
+            info["path"],
+        )
+
+    def article_ids(self) -> list[str]:
+        return sorted(
+            r["article_id"] for r in self._db.iterate("articles", "part == 0", ["article_id"])
+        )
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        rows = list(self._db.iterate("chunks", "", CHUNK_FIELDS))
+        rows.sort(key=lambda r: (r["article_id"], r["ordinal"]))
+        yield from (_chunk(r) for r in rows)
+
+    def stats(self) -> dict:
+        state = self._state()
+        chunks = self._db.count("chunks")
+        dates = [
+            r["info"].get("date")
+            for r in self._db.iterate("articles", "part == 0", ["info"])
+            if r["info"].get("date")
+        ]
+        counts = sorted(state.get("sources", {}).items(), key=lambda kv: -kv[1])
+        sources = {source or "?": n for source, n in counts}
+        return {
+            "index": self.where,
+            "articles": sum(sources.values()),
+            "chunks": chunks,
+            "vectors": chunks,
+            "lexical": chunks,
+            "vector_index": "milvus-hnsw",
+            "sources": sources,
+            "date_range": [min(dates, default=None), max(dates, default=None)],
+            "updated_at": state.get("updated_at"),
+            "generation": state.get("generation", 0),
+            "size_bytes": self._disk_size(),
+            "manifest": asdict(self.manifest),
+        }
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _chunk(row: dict) -> Chunk:
+    return Chunk(
+        row["chunk_id"],
+        row["article_id"],
+        int(row["ordinal"]),
+        row["text"],
+        int(row["start"]),
+        int(row["end"]),
+        row["title"],
+        row["date_text"] or None,
+        row["source"] or None,
+        row["url"] or None,
+    )
