@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from appserver import free_port
+from appserver import AppServer, free_port
 from conftest import (
     QA,
     ROOT,
@@ -26,16 +26,19 @@ from conftest import (
     sample_records,
     write_jsonl,
 )
+from gradio_client import Client
 from pymilvus import MilvusClient
 
 from qa.index import Index
 from qa.store import Filters, IndexMismatchError
+from qa.store.milvus.rows import record_key
 from qa.store.milvus.schema import chunk_key
 from qa.store.milvus.uri import collection_prefix
 
 MILVUS_LITE = Path(sys.executable).parent / "milvus-lite"
+UU_QUESTION = "Apa kewajiban perusahaan menurut UU 24/2011?"
 QUESTIONS = (
-    "Apa kewajiban perusahaan menurut UU 24/2011?",
+    UU_QUESTION,
     "Siapa Sekretaris Daerah Kota Bandarlampung?",
     "Who is the mayor of Bandar Lampung?",
     "KPK tersangka korupsi pemerintah",
@@ -163,6 +166,20 @@ def test_two_processes_share_one_milvus_server(tmp_path, server):
     asked = run_qa(*flags, "ask", "Siapa Sekretaris Daerah Kota Bandarlampung?", "--json")
     assert asked.returncode == 0, asked.stderr
     assert any(c["article_id"] == SEED_ID for c in json.loads(asked.stdout)["citations"])
+    # two web chats on the one index: each answers with the same citations
+    apps = [
+        AppServer(Path("shared-by-two"), tmp_path / f"app{i}.log", "--store", server.uri)
+        for i in range(2)
+    ]
+    try:
+        answers = []
+        for app in apps:
+            app.wait_ready()
+            answers.append(Client(app.url, verbose=False).predict(UU_QUESTION, api_name="/ask"))
+        assert answers[0] == answers[1] and answers[0]["citations"][0]["article_id"] == SEED_ID
+    finally:
+        for app in apps:
+            app.stop()
 
 
 def test_a_server_killed_mid_ingest_loses_nothing_on_rerun(tmp_path, server):
@@ -208,13 +225,26 @@ def test_a_server_killed_mid_ingest_loses_nothing_on_rerun(tmp_path, server):
         some = list(counted)[::7]
         expected = (len(stored), {t: counted[t] for t in some})
         assert index.store.document_frequencies(some) == expected
-        # a write cut off between its chunks and its statistics leaves them marked stale:
-        # the next writer (here: the next open) counts them again from the chunks
+        # A write cut off leaves the statistics marked stale, and maybe chunks of an article
+        # whose record (written last) is missing: the next writer (here: the next open)
+        # deletes those and counts the statistics again from the rest.
         state = index.store._db.meta_get("state")
         index.store._db.meta_put("state", dict(state, stale=True))
         index.store._db.delete_ids("terms", some)
+        index.store._db.delete_ids("articles", [record_key(records[0]["id"])])
+        orphans = {c.id for c in stored if c.article_id == records[0]["id"]}
     with milvus_index(Path("."), server.uri, name="killed") as index:
-        assert index.store.document_frequencies(some) == expected
+        assert records[0]["id"] not in index.store.article_ids()
+        kept = [c for c in index.store.all_chunks()]
+        assert {c.id for c in kept} == {c.id for c in stored} - orphans
+        counted = Counter()
+        for chunk_terms in index.store.terms([chunk_key(c.id) for c in kept]).values():
+            counted.update(set(chunk_terms))
+        assert index.store.document_frequencies(some) == (
+            len(kept),
+            {t: counted[t] for t in some},
+        )
+        assert index.stats()["sources"] == {"ANTARA News": len(records) - 1}
 
 
 def test_an_unreachable_server_is_a_clear_error():

@@ -4,6 +4,7 @@ standalone or distributed deployment, behind the same `Backend` as the local sto
 - `uri`: the `milvus://` locations and where credentials come from.
 - `bm25`: BM25 as sparse vectors we compute, so ranking matches the local store.
 - `schema`: the collections of one index.
+- `rows`: articles and chunks as their rows, and back.
 - `lease`: one writer at a time across processes.
 - `client`: one index's collections on a client, batched and retried.
 - `store`: `MilvusStore`.
@@ -11,11 +12,6 @@ standalone or distributed deployment, behind the same `Backend` as the local sto
 Needs the `milvus` extra (`pip install '.[milvus]'`); nothing here is imported otherwise.
 """
 
-import logging
 import os
 
 os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # gRPC's own notes on forks and shutdowns
-# Milvus Lite in a file serves gRPC inside this process; its server logs every call it does
-# not implement (pymilvus' iterators ask for timestamps, then manage without).
-logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
-logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # a traceback per failed call

@@ -4,6 +4,7 @@ connection failures (every write here is idempotent), errors that name the URI."
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -16,6 +17,12 @@ from qa.store.backend import StoreUnavailableError
 from qa.store.manifest import Manifest
 from qa.store.milvus import schema
 from qa.store.milvus.uri import MilvusLocation
+
+# Set after importing pymilvus, which configures its loggers: it logs a traceback per failed
+# call, and notes that Milvus Lite gives its iterators no timestamps (they manage without).
+# Milvus Lite in a file serves gRPC inside this process, whose server logs the same calls.
+logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
 
 BATCH = 500  # rows per upsert
 READ = 1000  # ids per get

@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -32,22 +31,24 @@ from qa.store.manifest import IndexMismatchError, Manifest
 from qa.store.milvus import bm25, schema
 from qa.store.milvus.client import Collections
 from qa.store.milvus.lease import Lease
+from qa.store.milvus.rows import (
+    CHUNK_FIELDS,
+    article_rows,
+    chunk_row,
+    now,
+    part_keys,
+    record_key,
+    to_article,
+    to_chunk,
+)
 from qa.store.milvus.uri import MilvusLocation
 
 HNSW = {"M": 16, "efConstruction": 128}
-CHUNK_FIELDS = [
-    "chunk_id", "article_id", "ordinal", "text", "start", "end",
-    "title", "date_text", "source", "url",
-]  # fmt: skip
 # Seconds that rows and term counts read for one question are reused by the next calls
 # (a question reads the same candidates several times); a write here clears them, another
 # process's write shows after at most this long.
 FRESH_S = 2.0
 TOTAL = "\0chunks"  # the chunk count, kept among the term counts (no term holds a NUL)
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _quote(value: str) -> str:
@@ -135,7 +136,7 @@ class MilvusStore:
     # -- writes ------------------------------------------------------------------
 
     def article_hash(self, article_id: str) -> str | None:
-        rows = self._db.get("articles", [f"0:{article_id}"], ["info"])
+        rows = self._db.get("articles", [record_key(article_id)], ["info"])
         return rows[0]["info"].get("hash") if rows else None
 
     def put(self, items: Sequence[StoredArticle]) -> None:
@@ -145,98 +146,50 @@ class MilvusStore:
         # Terms are stored space-separated and read back split, as in the local store: a term
         # that holds a space counts as its words.
         items = [(a, c, [" ".join(t).split() for t in terms], v) for a, c, terms, v in items]
-        ids = [article.id for article, *_ in items]
-        state = self._begin(ids)
-        old = self._old_terms(ids)
-        self._db.delete("articles", _within("article_id", ids))
-        self._db.delete("chunks", _within("article_id", ids))
+        state, old = self._begin([article.id for article, *_ in items])
         if not state.get("avgdl"):  # the first chunks set BM25's average length
             lengths = [len(t) for _, _, terms, _ in items for t in terms]
             state["avgdl"] = sum(lengths) / max(len(lengths), 1)
         rows, added = [], []
         for article, chunks, terms, vectors in items:
             for chunk, chunk_terms, vector in zip(chunks, terms, vectors, strict=True):
-                rows.append(self._chunk_row(article, chunk, chunk_terms, vector, state["avgdl"]))
+                rows.append(chunk_row(article, chunk, chunk_terms, vector, state["avgdl"]))
                 added.append(chunk_terms)
         self._db.upsert("chunks", rows)
-        self._db.upsert("articles", [row for a, *_ in items for row in self._article_rows(a)])
+        self._db.upsert("articles", [row for a, c, *_ in items for row in article_rows(a, c)])
         self._update_frequencies(bm25.frequency_changes(added, old))
-        sources = Counter(state.get("sources", {}))
-        sources.subtract(Counter(state.pop("replacing")))
-        sources.update(a.source or "" for a, *_ in items)
-        self._commit(state, sources)
+        state["sources"].update(a.source or "" for a, *_ in items)
+        self._commit(state)
 
-    def _begin(self, article_ids: list[str]) -> dict:
-        """Mark the statistics stale until `_commit`, noting the sources being replaced."""
+    def _begin(self, article_ids: list[str]) -> tuple[dict, list[list[str]]]:
+        """Delete the articles' rows, after marking the statistics stale until `_commit`;
+        returns the state (its sources without these articles) and the deleted chunks' terms.
+        Rows are found by key from each article's record (its chunk ids and parts): a writer
+        starts on clean statistics (`writing`), so no row lacks its record."""
         state = self._state()
-        found = self._db.get("articles", [f"0:{i}" for i in article_ids], ["info"])
+        records = [
+            r["info"]
+            for r in self._db.get("articles", [record_key(i) for i in article_ids], ["info"])
+        ]
         state["stale"] = True
         self._db.meta_put("state", state)
-        state["replacing"] = [row["info"].get("source") or "" for row in found]
-        return state
+        sources = Counter(state.get("sources", {}))
+        sources.subtract(Counter(info.get("source") or "" for info in records))
+        state["sources"] = sources
+        keys = [schema.chunk_key(c) for info in records for c in info["chunks"]]
+        old = [r["terms"].split() for r in self._db.get("chunks", keys, ["terms"])]
+        self._db.delete_ids("articles", [k for info in records for k in part_keys(info)])
+        self._db.delete_ids("chunks", keys)
+        return state, old
 
-    def _commit(self, state: dict, sources: Counter) -> None:
+    def _commit(self, state: dict) -> None:
         self._rows_read.clear()
         self._counts_read.clear()
-        state["sources"] = {s: n for s, n in sources.items() if n > 0}
+        state["sources"] = {s: n for s, n in state["sources"].items() if n > 0}
         state["stale"] = False
         state["generation"] = int(state.get("generation", 0)) + 1
-        state["updated_at"] = _now()
+        state["updated_at"] = now()
         self._db.meta_put("state", state)
-
-    def _old_terms(self, article_ids: list[str]) -> list[list[str]]:
-        rows = self._db.query("chunks", _within("article_id", article_ids), ["terms"])
-        return [row["terms"].split() for row in rows]
-
-    def _chunk_row(
-        self, article: Article, chunk: Chunk, terms: list[str], vector: np.ndarray, avgdl: float
-    ) -> dict:
-        return {
-            "id": schema.chunk_key(chunk.id),
-            "chunk_id": chunk.id,
-            "article_id": article.id,
-            "ordinal": chunk.ordinal,
-            "text": chunk.text,
-            "start": chunk.start,
-            "end": chunk.end,
-            "title": article.title or "",
-            "date_text": article.date or "",
-            "date": date_key(article.date) or 0,
-            "source": article.source or "",
-            "url": article.url or "",
-            "terms": " ".join(terms),
-            "vector": np.asarray(vector, dtype=np.float32).tolist(),
-            "bm25": bm25.chunk_weights(terms, avgdl),
-        }
-
-    def _article_rows(self, article: Article) -> list[dict]:
-        """The text in parts; part 0 (with the hash) is listed last so it is written last."""
-        text = article.text
-        parts = [text[i : i + schema.TEXT_PART] for i in range(0, len(text), schema.TEXT_PART)]
-        parts = parts or [""]
-        info = {
-            "title": article.title,
-            "date": article.date,
-            "source": article.source,
-            "url": article.url,
-            "place": article.place,
-            "path": article.path,
-            "parts": len(parts),
-            "hash": article.content_hash(),
-            "added_at": _now(),
-        }
-        rows = [
-            {
-                "key": f"{i}:{article.id}",
-                "article_id": article.id,
-                "part": i,
-                "text": part,
-                "info": info if i == 0 else {},
-                "zero": schema.ZERO,
-            }
-            for i, part in enumerate(parts)
-        ]
-        return rows[1:] + rows[:1]
 
     def _update_frequencies(self, change: Counter) -> None:
         terms = [t for t, n in change.items() if n]
@@ -252,34 +205,38 @@ class MilvusStore:
         self._db.delete_ids("terms", gone)
 
     def _rebuild_statistics(self) -> None:
-        """Document frequencies and sources counted again from the rows themselves (after a
-        write that did not finish)."""
+        """After a write that did not finish: delete the rows of articles left without a
+        record (a record is written last), then count document frequencies and sources again
+        from what remains."""
+        records = list(self._db.iterate("articles", "part == 0", ["article_id", "info"]))
+        recorded = {r["article_id"] for r in records}
+        parts = self._db.iterate("articles", "part > 0", ["article_id"])
+        self._db.delete_ids(
+            "articles", [r["key"] for r in parts if r["article_id"] not in recorded]
+        )
         counts: Counter = Counter()
-        for row in self._db.iterate("chunks", "", ["terms"]):
-            counts.update(set(row["terms"].split()))
+        orphans = []
+        for row in self._db.iterate("chunks", "", ["article_id", "terms"]):
+            if row["article_id"] in recorded:
+                counts.update(set(row["terms"].split()))
+            else:
+                orphans.append(row["id"])
+        self._db.delete_ids("chunks", orphans)
         self._db.delete("terms", 'key != ""')
         self._db.upsert(
             "terms", [{"key": t, "df": n, "zero": schema.ZERO} for t, n in counts.items()]
         )
-        sources = Counter(
-            row["info"].get("source") or ""
-            for row in self._db.iterate("articles", "part == 0", ["info"])
-        )
         state = self._state()
-        self._commit(state, sources)
+        state["sources"] = Counter(r["info"].get("source") or "" for r in records)
+        self._commit(state)
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:
         """Delete articles and their chunks; returns the ids that existed."""
         found = [i for i in article_ids if self.article_hash(i) is not None]
         if found:
-            state = self._begin(found)
-            old = self._old_terms(found)
-            self._db.delete("articles", _within("article_id", found))
-            self._db.delete("chunks", _within("article_id", found))
+            state, old = self._begin(found)
             self._update_frequencies(bm25.frequency_changes([], old))
-            sources = Counter(state.get("sources", {}))
-            sources.subtract(Counter(state.pop("replacing")))
-            self._commit(state, sources)
+            self._commit(state)
         return found
 
     # -- search ------------------------------------------------------------------
@@ -368,29 +325,17 @@ class MilvusStore:
         return {rowid: row["terms"].split() for rowid, row in self._rows(rowids).items()}
 
     def chunks(self, rowids: Sequence[int]) -> dict[int, Chunk]:
-        return {rowid: _chunk(row) for rowid, row in self._rows(rowids).items()}
+        return {rowid: to_chunk(row) for rowid, row in self._rows(rowids).items()}
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.chunks([schema.chunk_key(chunk_id)]).get(schema.chunk_key(chunk_id))
 
     def article(self, article_id: str) -> Article | None:
-        rows = self._db.query(
-            "articles", f"article_id == {_quote(article_id)}", ["part", "text", "info"]
-        )
-        rows.sort(key=lambda r: r["part"])
-        if not rows or rows[0]["part"] != 0 or len(rows) != rows[0]["info"]["parts"]:
+        records = self._db.get("articles", [record_key(article_id)], ["text", "info"])
+        if not records:
             return None
-        info = rows[0]["info"]
-        return Article(
-            article_id,
-            info["title"],
-            "".join(r["text"] for r in rows),
-            info["date"],
-            info["source"],
-            info["url"],
-            info["place"],
-            info["path"],
-        )
+        rest = self._db.get("articles", part_keys(records[0]["info"])[1:], ["part", "text"])
+        return to_article(records[0], rest)
 
     def article_ids(self) -> list[str]:
         return sorted(
@@ -400,7 +345,7 @@ class MilvusStore:
     def all_chunks(self) -> Iterator[Chunk]:
         rows = list(self._db.iterate("chunks", "", CHUNK_FIELDS))
         rows.sort(key=lambda r: (r["article_id"], r["ordinal"]))
-        yield from (_chunk(r) for r in rows)
+        yield from (to_chunk(r) for r in rows)
 
     def stats(self) -> dict:
         state = self._state()
@@ -430,18 +375,3 @@ class MilvusStore:
 
 def _folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
-def _chunk(row: dict) -> Chunk:
-    return Chunk(
-        row["chunk_id"],
-        row["article_id"],
-        int(row["ordinal"]),
-        row["text"],
-        int(row["start"]),
-        int(row["end"]),
-        row["title"],
-        row["date_text"] or None,
-        row["source"] or None,
-        row["url"] or None,
-    )
