@@ -75,15 +75,18 @@ class LoginGuard:
         address = self.client()
         key = f"client {address}" if address else f"user {user}"
         with self._lock:
-            if self.clock() < self._locked_until.get(key, 0.0):
-                return False  # locked out: not even the right password is checked
+            locked = self.clock() < self._locked_until.get(key, 0.0)
             expected = self.accounts.get(user)
             right = expected is not None and hmac.compare_digest(
                 expected.encode("utf-8"), (password or "").encode("utf-8")
             )
             if right:
+                if locked:
+                    return False  # locked out: not even the right password gets in
                 self._failures.pop(key, None)
                 return True
+            # A wrong password counts even while locked out, so a guesser who keeps trying
+            # keeps doubling the lockout instead of waiting out a short one.
             failures = self._failures[key] = self._failures.get(key, 0) + 1
             if failures >= self.free_failures:
                 wait = min(2.0 ** (failures - self.free_failures), self.max_lockout)

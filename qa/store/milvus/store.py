@@ -159,6 +159,7 @@ class MilvusStore:
         self._db.upsert("articles", [row for a, c, *_ in items for row in article_rows(a, c)])
         self._update_frequencies(bm25.frequency_changes(added, old))
         state["sources"].update(a.source or "" for a, *_ in items)
+        state["dates"] = _date_range([*state.get("dates", []), *(a.date for a, *_ in items)])
         self._commit(state)
 
     def _begin(self, article_ids: list[str]) -> tuple[dict, list[list[str]]]:
@@ -228,6 +229,7 @@ class MilvusStore:
         )
         state = self._state()
         state["sources"] = Counter(r["info"].get("source") or "" for r in records)
+        state["dates"] = _date_range([r["info"].get("date") for r in records])
         self._commit(state)
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:
@@ -350,11 +352,6 @@ class MilvusStore:
     def stats(self) -> dict:
         state = self._state()
         chunks = self._db.count("chunks")
-        dates = [
-            r["info"].get("date")
-            for r in self._db.iterate("articles", "part == 0", ["info"])
-            if r["info"].get("date")
-        ]
         counts = sorted(state.get("sources", {}).items(), key=lambda kv: -kv[1])
         sources = {source or "?": n for source, n in counts}
         return {
@@ -365,12 +362,19 @@ class MilvusStore:
             "lexical": chunks,
             "vector_index": "milvus-hnsw",
             "sources": sources,
-            "date_range": [min(dates, default=None), max(dates, default=None)],
+            "date_range": state.get("dates") or [None, None],
             "updated_at": state.get("updated_at"),
             "generation": state.get("generation", 0),
             "size_bytes": self._disk_size(),
             "manifest": asdict(self.manifest),
         }
+
+
+def _date_range(dates: list[str | None]) -> list[str | None]:
+    """The earliest and latest dates; kept in the index state (removing an article does not
+    narrow it until the statistics are next rebuilt)."""
+    known = [d for d in dates if d]
+    return [min(known, default=None), max(known, default=None)]
 
 
 def _folder_size(folder: Path) -> int:
