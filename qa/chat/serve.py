@@ -19,6 +19,7 @@ from qa.chat.login import ClientAddress, LoginGuard, parse_accounts
 from qa.config import Config
 from qa.index import Index
 from qa.sample import sample_article_count, sample_files
+from qa.store import describe
 
 
 def ensure_index(index: Index) -> None:
@@ -29,7 +30,8 @@ def ensure_index(index: Index) -> None:
         return
     files = sample_files()
     print(
-        f"qa serve: indexing the bundled sample corpus into {index.config.index} "
+        f"qa serve: indexing the bundled sample corpus into "
+        f"{describe(index.config.store, index.config.index)} "
         f"({len(files)} files, {sample_article_count()} articles; about 30-90 s on 2 cores) ...",
         file=sys.stderr,
         flush=True,
