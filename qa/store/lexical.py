@@ -78,6 +78,10 @@ class LexicalIndex:
     def writing(self):
         """One tantivy writer for a whole write session; its merges finish at the end."""
         self._writer = self._index.writer(heap_size=_HEAP, num_threads=1)
+        # A writer killed mid-commit can leave files no commit refers to (a segment's delete
+        # file named by its operation stamp); a later commit that wants the same name fails
+        # with FileAlreadyExists unless they are collected first.
+        self._writer.garbage_collect_files()
         try:
             yield
         finally:
