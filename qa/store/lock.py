@@ -65,7 +65,7 @@ def _acquire(handle, path: Path, timeout: float, on_wait: Callable[[str], None] 
     raise busy(path.parent, holder, timeout)
 
 
-def busy(index_dir: Path, holder: str, timeout: float) -> IndexBusyError:
+def busy(index_dir: Path | str, holder: str, timeout: float) -> IndexBusyError:
     """The error a writer gives up with, naming the index and whom it waited for."""
     return IndexBusyError(
         f"index {index_dir} is busy: another writer ({holder}) still holds its write lock "

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 
-from qa.store.lock import IndexBusyError
+from qa.store.lock import IndexBusyError, busy
 
 TTL = 90.0  # seconds a lease lives without renewal
 RENEW = 20.0
@@ -65,10 +65,7 @@ class Lease:
         )
 
     def busy(self, holder: str, timeout: float) -> IndexBusyError:
-        return IndexBusyError(
-            f"index {self.where} is busy: another writer ({holder}) still holds its write "
-            f"lease after {timeout:g} s; try again later, or wait longer with QA_LOCK_TIMEOUT"
-        )
+        return busy(self.where, holder, timeout)
 
     def _acquire(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
         deadline = time.monotonic() + timeout

@@ -146,7 +146,7 @@ class MilvusStore:
         # Terms are stored space-separated and read back split, as in the local store: a term
         # that holds a space counts as its words.
         items = [(a, c, [" ".join(t).split() for t in terms], v) for a, c, terms, v in items]
-        state, old = self._begin([article.id for article, *_ in items])
+        state, old = self._begin(self._records([article.id for article, *_ in items]))
         if not state.get("avgdl"):  # the first chunks set BM25's average length
             lengths = [len(t) for _, _, terms, _ in items for t in terms]
             state["avgdl"] = sum(lengths) / max(len(lengths), 1)
@@ -162,16 +162,17 @@ class MilvusStore:
         state["dates"] = _date_range([*state.get("dates", []), *(a.date for a, *_ in items)])
         self._commit(state)
 
-    def _begin(self, article_ids: list[str]) -> tuple[dict, list[list[str]]]:
-        """Delete the articles' rows, after marking the statistics stale until `_commit`;
+    def _records(self, article_ids: Sequence[str]) -> list[dict]:
+        """The records of those articles that are stored, in one read."""
+        keys = [record_key(i) for i in article_ids]
+        return [r["info"] for r in self._db.get("articles", keys, ["info"])]
+
+    def _begin(self, records: list[dict]) -> tuple[dict, list[list[str]]]:
+        """Delete these articles' rows, after marking the statistics stale until `_commit`;
         returns the state (its sources without these articles) and the deleted chunks' terms.
         Rows are found by key from each article's record (its chunk ids and parts): a writer
         starts on clean statistics (`writing`), so no row lacks its record."""
         state = self._state()
-        records = [
-            r["info"]
-            for r in self._db.get("articles", [record_key(i) for i in article_ids], ["info"])
-        ]
         state["stale"] = True
         self._db.meta_put("state", state)
         sources = Counter(state.get("sources", {}))
@@ -234,12 +235,13 @@ class MilvusStore:
 
     def remove(self, article_ids: Sequence[str]) -> list[str]:
         """Delete articles and their chunks; returns the ids that existed."""
-        found = [i for i in article_ids if self.article_hash(i) is not None]
-        if found:
-            state, old = self._begin(found)
+        records = self._records(article_ids)
+        if records:
+            state, old = self._begin(records)
             self._update_frequencies(bm25.frequency_changes([], old))
             self._commit(state)
-        return found
+        stored = {r["id"] for r in records}
+        return [i for i in article_ids if i in stored]
 
     # -- search ------------------------------------------------------------------
 
