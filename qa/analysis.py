@@ -166,32 +166,6 @@ class Analyzer:
                     return words, [next(found) if k else None for k in kept]
         return _word_stems(passage, self.stemmer, self.stopwords)
 
-    def answer_near(
-        self,
-        kind: QuestionType,
-        passage: str,
-        question: str,
-        wanted: set[str],
-        window: int = 3,
-        terms: Sequence[str] | None = None,
-    ) -> bool:
-        """Is a word of the asked-for kind within `window` words of a query term (`wanted`:
-        the question's terms, analyzed once by the caller; `terms`: the passage's stored
-        index terms, if at hand)?
-
-        "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
-        answer usually stands right next to the words the question repeats.
-        """
-        if terms is not None and wanted.isdisjoint(terms):
-            return False  # no query term in the passage: nothing stands near one
-        asked = set(TOKEN.findall(question.lower()))
-        words, stems = self.word_stems(passage, terms)
-        for i in [i for i, s in enumerate(stems) if s in wanted]:
-            around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
-            if any(w.lower() not in asked and _is_answer_word(kind, w) for w in around):
-                return True
-        return False
-
 
 @lru_cache(maxsize=4096)
 def _word_stems(
@@ -228,11 +202,11 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
 ]
 # A date word: an Indonesian month or weekday name, or a year.
-_MONTHS = re.compile(
+DATE_WORD = re.compile(
     rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d[\d.,]*")
+NUMBER = re.compile(r"\d[\d.,]*")
 
 
 def question_type(question: str) -> QuestionType:
@@ -240,9 +214,9 @@ def question_type(question: str) -> QuestionType:
     return next((kind for kind, cue in _QUESTION_CUES if cue.search(lowered)), QuestionType.OTHER)
 
 
-def _is_answer_word(kind: QuestionType, word: str) -> bool:
+def is_answer_word(kind: QuestionType, word: str) -> bool:
     if kind is QuestionType.WHEN:
-        return bool(_MONTHS.fullmatch(word))
+        return bool(DATE_WORD.fullmatch(word))
     if kind is QuestionType.HOW_MANY:
         return word[0].isdigit()
     return word[0].isupper()  # names: who, where, and "what is the name of ..."
@@ -251,9 +225,9 @@ def _is_answer_word(kind: QuestionType, word: str) -> bool:
 def has_answer_type(kind: QuestionType, passage: str, question: str) -> bool:
     """Does the passage hold something of the asked-for kind that the question lacks?"""
     if kind is QuestionType.WHEN:
-        return bool(_MONTHS.search(passage))
+        return bool(DATE_WORD.search(passage))
     if kind is QuestionType.HOW_MANY:
-        return bool(set(_NUMBER.findall(passage)) - set(_NUMBER.findall(question)))
+        return bool(set(NUMBER.findall(passage)) - set(NUMBER.findall(question)))
     if kind in (QuestionType.WHO, QuestionType.WHERE):
         asked = set(TOKEN.findall(question.lower()))
         return any(name.lower() not in asked for name in NAME.findall(passage))

@@ -10,7 +10,7 @@ the same facts (one analyzer, one set of weights) instead of recomputing their o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -126,31 +126,45 @@ class Query:
             i += 1
         return found
 
-    def fold(self, terms: list[str]) -> list[str]:
+    def fold(
+        self, terms: Sequence[str], places: Mapping[str, Sequence[int]] | None = None
+    ) -> list[str]:
         """An article's terms with each translation replaced by its group's head, for
-        presence, term counts and bigrams; unchanged for an untranslated question."""
+        presence, term counts and bigrams; unchanged for an untranslated question.
+        `places` (term -> its positions in `terms`, if at hand) lets the walk skip to where
+        an alternative may start."""
         starts, plain = self._starts, self._plain
-        if not self.groups or starts.keys().isdisjoint(terms):
-            return terms
-        folded, i = [], 0
-        while i < len(terms):
+        if places is None:
+            places = {}
+            for i, term in enumerate(terms):
+                if term in starts:
+                    places.setdefault(term, []).append(i)
+        at = sorted(i for term in starts if term in places for i in places[term])
+        if not self.groups or not at:
+            return list(terms)
+        folded: list[str] = []
+        done = 0  # terms before this are folded
+        for i in at:
+            if i < done:
+                continue  # inside an alternative already folded
+            folded += terms[done:i]
             term = terms[i]
             best = None  # (size, head): the longest alternative here, as `matches` finds it
-            for alternative, head in starts.get(term or "", ()):
+            for alternative, head in starts[term]:
                 if best is not None and len(alternative) < best[0]:
                     break
                 if tuple(terms[i : i + len(alternative)]) == alternative:
                     best = (len(alternative), head)
             if best is None:
                 folded.append(term)
-                i += 1
+                done = i + 1
             elif term in plain:  # a query term of its own: kept, with the words it starts
                 folded += terms[i : i + best[0]]
-                i += best[0]
+                done = i + best[0]
             else:
                 folded.append(best[1])
-                i += best[0]
-        return folded
+                done = i + best[0]
+        return folded + list(terms[done:])
 
     @classmethod
     def build(

@@ -14,12 +14,14 @@ let the hybrid beat it instead.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from qa.analysis import Analyzer, has_answer_type
+from qa.analysis import Analyzer
 from qa.config import Config, RetrieverKind
 from qa.embedding.embedder import Embedder
+from qa.passage import PassageView, PassageViews
 from qa.query import Query
 from qa.store import Backend
 
@@ -47,12 +49,24 @@ class Hit:
     bm25_score: float | None = None
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What a chunk holds of the question, apart from the retrievers' scores."""
+
+    coverage: float  # idf-weighted share of query terms present
+    bigrams: float  # share of query term bigrams present
+    answer_type: float  # 1 when the chunk holds the kind of answer asked for
+    answer_near: float  # 1 when such a word stands within 3 words of a query term
+
+
 @dataclass
 class Candidates:
-    """Raw scores per chunk rowid from each retriever, before fusion."""
+    """Raw scores per chunk rowid from each retriever, before fusion; and the signals of
+    the BM25 candidates, worked out while the question was being encoded."""
 
     dense: dict[int, float]
     bm25: dict[int, float]
+    signals: dict[int, Signals] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,10 +75,7 @@ class Features:
 
     bm25: float  # BM25 / best BM25 among candidates
     dense: float  # cosine - best cosine among candidates
-    coverage: float  # idf-weighted share of query terms present
-    bigrams: float  # share of query term bigrams present
-    answer_type: float  # 1 when the chunk holds the kind of answer asked for
-    answer_near: float  # 1 when such a word stands within 3 words of a query term
+    held: Signals  # what the chunk holds of the question
 
 
 @dataclass(frozen=True)
@@ -86,13 +97,14 @@ class Weights:
         )
 
     def score(self, f: Features) -> float:
+        held = f.held
         return (
             f.bm25
             + self.dense * f.dense
-            + self.coverage * f.coverage
-            + self.bigrams * f.bigrams
-            + self.answer_type * f.answer_type
-            + self.answer_near * f.answer_near
+            + self.coverage * held.coverage
+            + self.bigrams * held.bigrams
+            + self.answer_type * held.answer_type
+            + self.answer_near * held.answer_near
         )
 
 
@@ -127,6 +139,7 @@ class Retriever:
         self.embedder = embedder
         self.analyzer = analyzer
         self.config = config
+        self.passages = PassageViews(analyzer)
         # The query is encoded while BM25 runs: both leave Python's lock to C (onnxruntime,
         # SQLite), so a hybrid search costs about the longer of the two, not their sum.
         self._encoding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qa-encode")
@@ -139,12 +152,13 @@ class Retriever:
             encoding = self._encoding.submit(self.embedder.encode_query, query.text)
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
             bm25 = self.lexical(query, n)
+        signals = self.signals(query, list(bm25)) if kind is RetrieverKind.HYBRID else {}
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             vector = encoding.result()
             dense = dict(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
-        return Candidates(dense=dense, bm25=bm25)
+        return Candidates(dense=dense, bm25=bm25, signals=signals)
 
     def lexical(self, query: Query, n: int) -> dict[int, float]:
         """BM25 candidates. A translated query is searched with every alternative, then
@@ -160,37 +174,52 @@ class Retriever:
 
     def features(self, query: Query, found: Candidates) -> dict[int, Features]:
         """The hybrid's signals for every candidate chunk."""
-        rowids = list(dict.fromkeys([*found.bm25, *found.dense]))
-        if not rowids:
-            return {}
+        signals = dict(found.signals)
+        rowids = dict.fromkeys([*found.bm25, *found.dense])
+        signals.update(self.signals(query, [r for r in rowids if r not in signals]))
+        best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
+        best_dense = max(found.dense.values(), default=0.0)
+        return {
+            rowid: Features(
+                bm25=found.bm25.get(rowid, 0.0) / best_bm25,
+                dense=found.dense.get(rowid, best_dense) - best_dense,
+                held=held,
+            )
+            for rowid, held in signals.items()
+        }
+
+    def signals(self, query: Query, rowids: list[int]) -> dict[int, Signals]:
+        """What each chunk holds of the question (a chunk removed since it was found: none)."""
         idf = query.idf
         idf_sum = sum(idf.values()) or 1.0
         query_bigrams = query.bigrams
-        kind = query.kind
         wanted = set(query.lexical_terms)
-        chunk_terms = self.store.terms(rowids)
-        texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
-        best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
-        best_dense = max(found.dense.values(), default=0.0)
-        features = {}
-        for rowid in rowids:
-            stored = chunk_terms.get(rowid, [])
-            terms = query.fold(stored)
-            present = set(terms)
-            bigrams = set(zip(terms, terms[1:], strict=False))
-            features[rowid] = Features(
-                bm25=found.bm25.get(rowid, 0.0) / best_bm25,
-                dense=found.dense.get(rowid, best_dense) - best_dense,
+        found = {}
+        for rowid, view in self._views(rowids).items():
+            if query.groups:  # a translated query: its groups count as one term each
+                terms = query.fold(view.terms, view.at_term)
+                present: Container[str] = set(terms)
+                bigrams = len(query_bigrams & set(zip(terms, terms[1:], strict=False)))
+            else:
+                present = view.at_term
+                bigrams = sum(view.holds_bigram(a, b) for a, b in query_bigrams)
+            found[rowid] = Signals(
                 coverage=sum(w for t, w in idf.items() if t in present) / idf_sum,
-                bigrams=len(query_bigrams & bigrams) / len(query_bigrams) if query_bigrams else 0.0,
-                answer_type=float(has_answer_type(kind, texts.get(rowid, ""), query.text)),
-                answer_near=float(
-                    self.analyzer.answer_near(
-                        kind, texts.get(rowid, ""), query.text, wanted, terms=stored
-                    )
-                ),
+                bigrams=bigrams / len(query_bigrams) if query_bigrams else 0.0,
+                answer_type=float(view.has_answer_type(query.kind, query.text)),
+                answer_near=float(view.answer_near(query.kind, query.text, wanted)),
             )
-        return features
+        return found
+
+    def _views(self, rowids: list[int]) -> dict[int, PassageView]:
+        """Each chunk's analysis; the stored terms are read only for chunks not seen lately.
+        A chunk removed since it was found has none."""
+        texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
+        known = self.passages.known(texts.values())
+        new = [rowid for rowid, text in texts.items() if text not in known]
+        for rowid, terms in self.store.terms(new).items():
+            known[texts[rowid]] = self.passages.add(texts[rowid], terms)
+        return {rowid: known[texts[rowid]] for rowid in rowids if texts.get(rowid) in known}
 
     def search(
         self, query: Query, k: int | None = None, retriever: RetrieverKind | str | None = None

@@ -34,7 +34,7 @@ def test_a_saved_model_reads_back_equal_and_a_change_makes_a_new_version(tmp_pat
 def test_scores_are_log_odds_from_the_trees_and_the_logistic_regressions() -> None:
     near = Trees(-1.0, ((("near", 0.5, 1, 2), (0.0,), (2.0,)),))
     model = replace(load_model(), span_trees=near, correct_weights={"bias": 0.0, "margin": 1.0})
-    assert model.span_score({"near": 1.0, "unknown": 9.0}) == pytest.approx(1.0)
+    assert model.span_scores([{"near": 1.0, "unknown": 9.0}]) == [pytest.approx(1.0)]
     assert model.correct_probability({"margin": 0.0}) == pytest.approx(0.5)
 
 

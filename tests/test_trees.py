@@ -25,6 +25,13 @@ def test_each_tree_adds_the_leaf_its_splits_lead_to() -> None:
     assert trees.score({"near": 0.5}) == trees.score({})  # at the threshold: left
 
 
+def test_many_candidates_score_as_each_alone() -> None:
+    trees = Trees.from_data(DATA)
+    rows = [{}, {"near": 1.0}, {"name": 1.0}, {"near": 1.0, "name": 1.0}, {"near": 0.5}]
+    assert trees.score_many(rows) == pytest.approx([-2.5, -0.5, -2.25, 0.5, -2.5])
+    assert trees.score_many([]) == []
+
+
 def test_data_round_trips_and_broken_trees_are_refused() -> None:
     assert Trees.from_data(Trees.from_data(DATA).to_data()) == Trees.from_data(DATA)
     with pytest.raises(ValueError, match="outside its tree"):

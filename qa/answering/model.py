@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,9 +46,9 @@ class AnswerModel:
         digest = hashlib.sha256(json.dumps(self._content(), sort_keys=True).encode())
         return "facqa-" + digest.hexdigest()[:8]
 
-    def span_score(self, features: dict[str, float]) -> float:
-        """Log-odds that a candidate with these features is the gold answer."""
-        return self.span_trees.score(features)
+    def span_scores(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        """Log-odds that each candidate, with these features, is the gold answer."""
+        return self.span_trees.score_many(rows)
 
     def correct_probability(self, features: dict[str, float]) -> float:
         """Probability that the top candidate, with these question-level features, is right."""

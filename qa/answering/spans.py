@@ -233,8 +233,8 @@ def span_candidates(
     found: list[Candidate] = []
     for rank, e in enumerate(evidence[:sentences]):
         found += _sentence_candidates(e, rank, top, asked, analyzer)
-    for c in found:
-        c.score = model.span_score(c.features)
+    for c, score in zip(found, model.span_scores([c.features for c in found]), strict=True):
+        c.score = score
     found.sort(key=lambda c: -c.score)
     return found
 

@@ -11,7 +11,11 @@ tree: log-odds, like a logistic regression's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 Node = tuple  # (feature, threshold, left, right) or (value,)
 
@@ -23,14 +27,26 @@ class Trees:
 
     def score(self, features: dict[str, float]) -> float:
         """The ensemble's log-odds for one candidate's features."""
-        total = self.baseline
-        for tree in self.trees:
-            node = tree[0]
-            while len(node) == 4:
-                name, threshold, left, right = node
-                node = tree[left if features.get(name, 0.0) <= threshold else right]
-            total += node[0]
-        return total
+        return self.score_many([features])[0]
+
+    def score_many(self, rows: Sequence[dict[str, float]]) -> list[float]:
+        """The log-odds of each candidate, all trees walked a level at a time for all
+        candidates at once (a question has about thirty: one walk in Python each was a
+        millisecond of every answer)."""
+        if not rows:
+            return []
+        flat = self._flat
+        x = np.array([[row.get(name, 0.0) for name in flat.names] + [0.0] for row in rows])
+        at = np.tile(flat.roots, (len(rows), 1))
+        cases = np.arange(len(rows))[:, None]
+        for _ in range(flat.depth):
+            left = x[cases, flat.feature[at]] <= flat.threshold[at]
+            at = np.where(left, flat.left[at], flat.right[at])
+        return (self.baseline + flat.value[at].sum(axis=1)).tolist()
+
+    @cached_property
+    def _flat(self) -> _Flat:
+        return _Flat.of(self.trees)
 
     def to_data(self) -> dict:
         return {"baseline": self.baseline, "trees": [[list(n) for n in t] for t in self.trees]}
@@ -42,6 +58,50 @@ class Trees:
         if not all(trees):
             raise ValueError("an empty tree")
         return cls(float(data["baseline"]), trees)
+
+
+@dataclass(frozen=True)
+class _Flat:
+    """All trees' nodes in arrays, each tree's after the one before. A leaf reads the last,
+    always-zero column against an infinite threshold and leads to itself, so a walk may go
+    on past it."""
+
+    names: list[str]  # the features the splits read, in column order
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    depth: int
+
+    @classmethod
+    def of(cls, trees: Sequence[Sequence[Node]]) -> _Flat:
+        names = sorted({node[0] for tree in trees for node in tree if len(node) == 4})
+        column = {name: i for i, name in enumerate(names)}
+        rows: list[tuple[int, float, int, int, float]] = []
+        roots = []
+        depth = 0
+        for tree in trees:
+            base = len(rows)
+            roots.append(base)
+            depth = max(depth, _depth(tree))
+            for i, node in enumerate(tree):
+                if len(node) == 4:
+                    name, threshold, left, right = node
+                    rows.append((column[name], threshold, base + left, base + right, 0.0))
+                else:
+                    rows.append((len(names), np.inf, base + i, base + i, node[0]))
+        feature, threshold, left, right, value = (np.array(c) for c in zip(*rows, strict=True))
+        return cls(names, np.array(roots), feature, threshold, left, right, value, depth)
+
+
+def _depth(tree: Sequence[Node], at: int = 0) -> int:
+    """Splits on the longest path from node `at` to a leaf."""
+    node = tree[at]
+    if len(node) == 1:
+        return 0
+    return 1 + max(_depth(tree, node[2]), _depth(tree, node[3]))
 
 
 def _node(raw: list, index: int, size: int) -> Node:

@@ -1,0 +1,126 @@
+"""A chunk's words analyzed once, for every question that retrieves it.
+
+The hybrid retriever weighs each of its ~100 candidate chunks by which question terms and
+bigrams they hold and whether a word of the asked-for kind stands near one. Done from the
+text each time, that was most of a question's time (tokenizing, aligning stems, scanning
+for names), though the same chunks come back question after question. A `PassageView`
+keeps what does not depend on the question, worked out on first use: where each term
+stands, its words, and its dates, numbers and capitalized words; `PassageViews` remembers
+the last few thousand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+
+from qa.analysis import DATE_WORD, NAME, NUMBER, TOKEN, Analyzer, QuestionType, is_answer_word
+
+
+class PassageView:
+    """One passage's analysis, each part worked out when first asked for (a chunk that holds
+    no query term needs no words at all)."""
+
+    def __init__(self, analyzer: Analyzer, passage: str, terms: Sequence[str]):
+        self.analyzer = analyzer
+        self.passage = passage
+        self.terms = tuple(terms)  # the stored index terms, in order
+
+    @cached_property
+    def at_term(self) -> dict[str, tuple[int, ...]]:
+        """Term -> its places in `terms`."""
+        return _places(self.terms)
+
+    @cached_property
+    def _words(self) -> tuple[list[str], dict[str, tuple[int, ...]]]:
+        """The passage's words, and term -> the places of its words."""
+        words, stems = self.analyzer.word_stems(self.passage, self.terms)
+        return words, _places(stems)
+
+    @cached_property
+    def _has_date(self) -> bool:
+        return bool(DATE_WORD.search(self.passage))
+
+    @cached_property
+    def _numbers(self) -> frozenset[str]:
+        return frozenset(NUMBER.findall(self.passage))
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        return frozenset(name.lower() for name in NAME.findall(self.passage))
+
+    def holds(self, term: str) -> bool:
+        return term in self.at_term
+
+    def holds_bigram(self, first: str, second: str) -> bool:
+        after = self.at_term.get(second)
+        return bool(after) and any(i + 1 in after for i in self.at_term.get(first, ()))
+
+    def has_answer_type(self, kind: QuestionType, question: str) -> bool:
+        """`qa.analysis.has_answer_type` for this passage."""
+        if kind is QuestionType.WHEN:
+            return self._has_date
+        if kind is QuestionType.HOW_MANY:
+            return not self._numbers <= set(NUMBER.findall(question))
+        if kind in (QuestionType.WHO, QuestionType.WHERE):
+            return not self._names <= set(TOKEN.findall(question.lower()))
+        return False
+
+    def answer_near(
+        self, kind: QuestionType, question: str, wanted: Iterable[str], window: int = 3
+    ) -> bool:
+        """Is a word of the asked-for kind, not said in the question, within `window` words
+        of a query term (`wanted`)?
+
+        "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
+        answer usually stands right next to the words the question repeats.
+        """
+        if all(term not in self.at_term for term in wanted):
+            return False  # no query term here: nothing stands near one
+        words, at_word = self._words
+        asked = set(TOKEN.findall(question.lower()))
+        for i in sorted({i for term in wanted for i in at_word.get(term, ())}):
+            around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
+            if any(w.lower() not in asked and is_answer_word(kind, w) for w in around):
+                return True
+        return False
+
+
+def _places(items: Sequence[str | None]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if item is not None:
+            found.setdefault(item, []).append(i)
+    return {item: tuple(at) for item, at in found.items()}
+
+
+class PassageViews:
+    """The views of the last `size` passages seen, by text (safe across threads)."""
+
+    def __init__(self, analyzer: Analyzer, size: int = 2048):
+        self.analyzer = analyzer
+        self.size = size
+        self._views: OrderedDict[str, PassageView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def known(self, passages: Iterable[str]) -> dict[str, PassageView]:
+        """The views already made of these passages."""
+        found = {}
+        with self._lock:
+            for passage in passages:
+                view = self._views.get(passage)
+                if view is not None:
+                    self._views.move_to_end(passage)
+                    found[passage] = view
+        return found
+
+    def add(self, passage: str, terms: Sequence[str]) -> PassageView:
+        """A new view of `passage`, whose stored index terms are `terms`."""
+        view = PassageView(self.analyzer, passage, terms)
+        with self._lock:
+            self._views[passage] = view
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+        return view
