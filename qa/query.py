@@ -191,11 +191,52 @@ class Query:
         terms, groups = group_abbreviations(terms, groups, analyzer)
         kind = question_type(question)
         query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
-        total, freqs = document_frequencies(query.lexical_terms)
-        query = replace(query, groups=_held(groups, freqs))
+        joined = joined_names(text, terms, analyzer)
+        total, freqs = document_frequencies([*query.lexical_terms, *joined.values()])
+        held_joined = {pair: one for pair, one in joined.items() if freqs.get(one)}
+        terms, groups = _join(terms, groups, held_joined)
+        query = replace(query, terms=terms, groups=_held(groups, freqs))
         held = _group_frequencies(query, freqs)
         unseen = frozenset(t for t in terms if not held.get(t))
         return replace(query, idf=term_weights(terms, total, held), unseen=unseen)
+
+
+def joined_names(text: str, terms: list[str], analyzer: Analyzer) -> dict[tuple[str, str], str]:
+    """Two capitalized words in a row that are two terms in a row -> the term of the two
+    written as one word: news writes "Bandarlampung" as often as "Bandar Lampung"."""
+    words = WORD.findall(text)
+    adjacent = set(zip(terms, terms[1:], strict=False))
+    found = {}
+    for first, second in zip(words, words[1:], strict=False):
+        if not (first[0].isupper() and second[0].isupper()):
+            continue
+        pair = (*analyzer.terms(first), *analyzer.terms(second))
+        one = analyzer.terms(first + second.lower())
+        if len(pair) == 2 and pair in adjacent and len(one) == 1:
+            found[pair] = one[0]
+    return found
+
+
+def _join(
+    terms: list[str], groups: dict[str, Alternatives], joined: dict[tuple[str, str], str]
+) -> tuple[list[str], dict[str, Alternatives]]:
+    """Each name pair whose one-word spelling the index holds becomes one group of both
+    spellings (a name of two words is one name: an article that writes it either way holds
+    it once)."""
+    if not joined:
+        return terms, groups
+    out, found, i = [], dict(groups), 0
+    while i < len(terms):
+        pair = tuple(terms[i : i + 2])
+        if pair in joined:
+            head = "~" + "_".join(pair)
+            found[head] = (pair, (joined[pair],))
+            out.append(head)
+            i += 2
+        else:
+            out.append(terms[i])
+            i += 1
+    return out, found
 
 
 def _held(groups: dict[str, Alternatives], freqs: dict[str, int]) -> dict[str, Alternatives]:

@@ -163,14 +163,16 @@ class Retriever:
     def lexical(self, query: Query, n: int) -> dict[int, float]:
         """BM25 candidates. A translated query is searched with every alternative, then
         re-scored with each group counted as one term (`group_bm25`): the index alone would
-        add up a group's synonyms as if the question said each of them."""
+        add up a group's synonyms as if the question said each of them. A chunk that holds
+        only part of a phrase ("Lampung" of "Bandar Lampung") matches no term: it is dropped."""
         if not query.groups:
             return dict(self.store.lexical_search(query.terms, n, query.filters))
         wide = self.store.lexical_search(
             query.lexical_terms, n * TRANSLATED_WIDENING, query.filters
         )
         rescored = group_bm25(query, self.store.terms([rowid for rowid, _ in wide]))
-        return dict(sorted(rescored.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
+        matched = [(rowid, score) for rowid, score in rescored.items() if score > 0]
+        return dict(sorted(matched, key=lambda kv: (-kv[1], kv[0]))[:n])
 
     def features(self, query: Query, found: Candidates) -> dict[int, Features]:
         """The hybrid's signals for every candidate chunk."""

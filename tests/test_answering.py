@@ -34,7 +34,7 @@ from qa.query import Query, followup_text
 from qa.render import to_text
 from qa.retrieval import Hit
 
-LINES = (0, 7, 8, 23, 288, 290)
+LINES = (0, 7, 8, 23, 95, 288, 290)  # 95 says "Bandar Lampung", the seed "Bandarlampung"
 OBLIGATION = "semua perusahaan diwajibkan mendaftarkan para karyawannya ke badan jaminan sosial"
 
 
@@ -82,6 +82,22 @@ def test_an_abbreviation_finds_the_title_written_out(index: Index) -> None:
     assert answer.short_answer == "Badri Tamam"
     assert "Sekretaris Daerah" in answer.citations[0].quote
     assert_checkable(index, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who is the mayor of Bandar Lampung?", "Herman HN"),
+        ("Siapa Sekda Bandar Lampung?", "Badri Tamam"),
+    ],
+)
+def test_a_name_in_two_words_finds_the_article_that_writes_it_as_one(
+    index: Index, question: str, name: str
+) -> None:
+    """The seed article writes "Bandarlampung"; another sample article "Bandar Lampung"."""
+    answer = index.ask(question)
+    assert answer.short_answer == name
+    assert answer.citations[0].article_id == SEED_ID
 
 
 def test_how_many_question_gets_a_number_with_its_unit(index: Index) -> None:

@@ -11,9 +11,11 @@ from qa.store import Filters
 ANALYZER = Analyzer("sastrawi", True)
 
 
-def frequencies(terms: list[str]) -> tuple[int, dict[str, int]]:
-    """100 chunks; every term in 10 of them except `kemarin`, in none."""
-    return 100, {t: 10 for t in terms if t != "kemarin"}
+def frequencies(terms: list[str], one_words: tuple[str, ...] = ()) -> tuple[int, dict[str, int]]:
+    """100 chunks; every term in 10 of them except `kemarin` and two names written as one word
+    (but `one_words`), in none."""
+    joined = {a + b for a in terms for b in terms} - set(one_words)
+    return 100, {t: 10 for t in terms if t != "kemarin" and t not in joined}
 
 
 def test_a_question_is_analyzed_once_with_its_kind_language_and_weights() -> None:
@@ -76,6 +78,24 @@ def test_an_english_question_is_translated_into_groups_that_count_as_one_term() 
         places.setdefault(term, []).append(i)
     assert query.fold(article, places) == folded  # the terms' places at hand: the same
     assert set(query.idf) == set(query.terms)
+
+
+def test_a_two_word_name_is_one_group_where_the_index_also_writes_it_as_one_word() -> None:
+    def held(*one_words: str):
+        return lambda terms: frequencies(terms, one_words)
+
+    query = Query.build("Siapa wali kota Bandar Lampung?", ANALYZER, held("bandarlampung"))
+    head = "~bandar_lampung"
+    assert query.terms[-1] == head and query.groups[head] == (
+        ("bandar", "lampung"),
+        ("bandarlampung",),
+    )
+    assert query.fold(ANALYZER.terms("Wali Kota Bandarlampung")) == ["wali", "kota", head]
+    english = Query.build("Who is the mayor of Bandar Lampung?", ANALYZER, held("bandarlampung"))
+    assert head in english.terms
+    # an index that never writes the name as one word searches the two words as before
+    plain = Query.build("Siapa wali kota Bandar Lampung?", ANALYZER, held())
+    assert plain.terms[-2:] == ["bandar", "lampung"] and not plain.groups
 
 
 def test_untranslatable_english_words_count_in_full() -> None:
