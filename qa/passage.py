@@ -4,8 +4,8 @@ The hybrid retriever weighs each of its ~100 candidate chunks by which question 
 bigrams they hold and whether a word of the asked-for kind stands near one. Done from the
 text each time, that was most of a question's time (tokenizing, aligning stems, scanning
 for names), though the same chunks come back question after question. A `PassageView`
-keeps what does not depend on the question, worked out on first use: where each term
-stands, its words, and its dates, numbers and capitalized words; `PassageViews` remembers
+keeps what does not depend on the question, worked out on first use: its terms as a set, its
+words with their stems, and its dates, numbers and capitalized words; `PassageViews` remembers
 the last few thousand.
 """
 
@@ -26,18 +26,16 @@ class PassageView:
     def __init__(self, analyzer: Analyzer, passage: str, terms: Sequence[str]):
         self.analyzer = analyzer
         self.passage = passage
-        self.terms = tuple(terms)  # the stored index terms, in order
+        self.terms = terms  # the stored index terms, in order
 
     @cached_property
-    def at_term(self) -> dict[str, tuple[int, ...]]:
-        """Term -> its places in `terms`."""
-        return _places(self.terms)
+    def term_set(self) -> frozenset[str]:
+        return frozenset(self.terms)
 
     @cached_property
-    def _words(self) -> tuple[list[str], dict[str, tuple[int, ...]]]:
-        """The passage's words, and term -> the places of its words."""
-        words, stems = self.analyzer.word_stems(self.passage, self.terms)
-        return words, _places(stems)
+    def _words(self) -> tuple[list[str], list[str | None]]:
+        """The passage's words, and each one's stem (None for a stopword)."""
+        return self.analyzer.word_stems(self.passage, self.terms)
 
     @cached_property
     def _has_date(self) -> bool:
@@ -52,11 +50,20 @@ class PassageView:
         return frozenset(name.lower() for name in NAME.findall(self.passage))
 
     def holds(self, term: str) -> bool:
-        return term in self.at_term
+        return term in self.term_set
 
     def holds_bigram(self, first: str, second: str) -> bool:
-        after = self.at_term.get(second)
-        return bool(after) and any(i + 1 in after for i in self.at_term.get(first, ()))
+        """Does `second` follow `first` somewhere in the terms?"""
+        if first not in self.term_set or second not in self.term_set:
+            return False
+        terms, end, i = self.terms, len(self.terms) - 1, -1
+        try:
+            while True:
+                i = terms.index(first, i + 1, end)  # scans in C
+                if terms[i + 1] == second:
+                    return True
+        except ValueError:
+            return False
 
     def has_answer_type(self, kind: QuestionType, question: str) -> bool:
         """`qa.analysis.has_answer_type` for this passage."""
@@ -77,23 +84,15 @@ class PassageView:
         "Siapa Menteri Kesehatan?" -> "... Menteri Kesehatan Siti Fadilah Supari ...": the
         answer usually stands right next to the words the question repeats.
         """
-        if all(term not in self.at_term for term in wanted):
+        if self.term_set.isdisjoint(wanted):
             return False  # no query term here: nothing stands near one
-        words, at_word = self._words
+        words, stems = self._words
         asked = set(TOKEN.findall(question.lower()))
-        for i in sorted({i for term in wanted for i in at_word.get(term, ())}):
+        for i in [i for i, stem in enumerate(stems) if stem in wanted]:
             around = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
             if any(w.lower() not in asked and is_answer_word(kind, w) for w in around):
                 return True
         return False
-
-
-def _places(items: Sequence[str | None]) -> dict[str, tuple[int, ...]]:
-    found: dict[str, list[int]] = {}
-    for i, item in enumerate(items):
-        if item is not None:
-            found.setdefault(item, []).append(i)
-    return {item: tuple(at) for item, at in found.items()}
 
 
 class PassageViews:

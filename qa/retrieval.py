@@ -199,11 +199,11 @@ class Retriever:
         found = {}
         for rowid, view in self._views(rowids).items():
             if query.groups:  # a translated query: its groups count as one term each
-                terms = query.fold(view.terms, view.at_term)
+                terms = query.fold(view.terms)
                 present: Container[str] = set(terms)
                 bigrams = len(query_bigrams & set(zip(terms, terms[1:], strict=False)))
             else:
-                present = view.at_term
+                present = view.term_set
                 bigrams = sum(view.holds_bigram(a, b) for a, b in query_bigrams)
             found[rowid] = Signals(
                 coverage=sum(w for t, w in idf.items() if t in present) / idf_sum,
