@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_analysis import PASSAGES
 
 from qa.analysis import Analyzer, QuestionType, has_answer_type
 from qa.passage import PassageView, PassageViews
-from tests.test_analysis import PASSAGES
 
 ANALYZER = Analyzer()
 
