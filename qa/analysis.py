@@ -202,11 +202,11 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
 ]
 # A date word: an Indonesian month or weekday name, or a year.
-DATE_WORD = re.compile(
+_MONTHS = re.compile(
     rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(19|20)\d\d)\b",
     re.IGNORECASE,
 )
-NUMBER = re.compile(r"\d[\d.,]*")
+_NUMBER = re.compile(r"\d[\d.,]*")
 
 
 def question_type(question: str) -> QuestionType:
@@ -216,19 +216,35 @@ def question_type(question: str) -> QuestionType:
 
 def is_answer_word(kind: QuestionType, word: str) -> bool:
     if kind is QuestionType.WHEN:
-        return bool(DATE_WORD.fullmatch(word))
+        return bool(_MONTHS.fullmatch(word))
     if kind is QuestionType.HOW_MANY:
         return word[0].isdigit()
     return word[0].isupper()  # names: who, where, and "what is the name of ..."
 
 
+def answer_marks(kind: QuestionType, passage: str) -> frozenset[str]:
+    """The passage's words that could answer a question of this kind: its dates (when), its
+    numbers (how many), its capitalized words, lower-cased (who, where); none otherwise."""
+    if kind is QuestionType.WHEN:
+        return frozenset(m.group().lower() for m in _MONTHS.finditer(passage))
+    if kind is QuestionType.HOW_MANY:
+        return frozenset(_NUMBER.findall(passage))
+    if kind in (QuestionType.WHO, QuestionType.WHERE):
+        return frozenset(name.lower() for name in NAME.findall(passage))
+    return frozenset()
+
+
+def marks_beyond(kind: QuestionType, marks: frozenset[str], question: str) -> bool:
+    """Does one of a passage's `answer_marks` say what the question does not (any date does)?"""
+    if kind is QuestionType.WHEN:
+        return bool(marks)
+    if kind is QuestionType.HOW_MANY:
+        return not marks <= set(_NUMBER.findall(question))
+    if kind in (QuestionType.WHO, QuestionType.WHERE):
+        return not marks <= set(TOKEN.findall(question.lower()))
+    return False
+
+
 def has_answer_type(kind: QuestionType, passage: str, question: str) -> bool:
     """Does the passage hold something of the asked-for kind that the question lacks?"""
-    if kind is QuestionType.WHEN:
-        return bool(DATE_WORD.search(passage))
-    if kind is QuestionType.HOW_MANY:
-        return bool(set(NUMBER.findall(passage)) - set(NUMBER.findall(question)))
-    if kind in (QuestionType.WHO, QuestionType.WHERE):
-        asked = set(TOKEN.findall(question.lower()))
-        return any(name.lower() not in asked for name in NAME.findall(passage))
-    return False
+    return marks_beyond(kind, answer_marks(kind, passage), question)

@@ -16,7 +16,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from qa.analysis import DATE_WORD, NAME, NUMBER, TOKEN, Analyzer, QuestionType, is_answer_word
+from qa.analysis import (
+    TOKEN,
+    Analyzer,
+    QuestionType,
+    answer_marks,
+    is_answer_word,
+    marks_beyond,
+)
 
 
 class PassageView:
@@ -27,6 +34,7 @@ class PassageView:
         self.analyzer = analyzer
         self.passage = passage
         self.terms = terms  # the stored index terms, in order
+        self._marks: dict[QuestionType, frozenset[str]] = {}  # `answer_marks` per kind
 
     @cached_property
     def term_set(self) -> frozenset[str]:
@@ -36,21 +44,6 @@ class PassageView:
     def _words(self) -> tuple[list[str], list[str | None]]:
         """The passage's words, and each one's stem (None for a stopword)."""
         return self.analyzer.word_stems(self.passage, self.terms)
-
-    @cached_property
-    def _has_date(self) -> bool:
-        return bool(DATE_WORD.search(self.passage))
-
-    @cached_property
-    def _numbers(self) -> frozenset[str]:
-        return frozenset(NUMBER.findall(self.passage))
-
-    @cached_property
-    def _names(self) -> frozenset[str]:
-        return frozenset(name.lower() for name in NAME.findall(self.passage))
-
-    def holds(self, term: str) -> bool:
-        return term in self.term_set
 
     def holds_bigram(self, first: str, second: str) -> bool:
         """Does `second` follow `first` somewhere in the terms?"""
@@ -66,14 +59,11 @@ class PassageView:
             return False
 
     def has_answer_type(self, kind: QuestionType, question: str) -> bool:
-        """`qa.analysis.has_answer_type` for this passage."""
-        if kind is QuestionType.WHEN:
-            return self._has_date
-        if kind is QuestionType.HOW_MANY:
-            return not self._numbers <= set(NUMBER.findall(question))
-        if kind in (QuestionType.WHO, QuestionType.WHERE):
-            return not self._names <= set(TOKEN.findall(question.lower()))
-        return False
+        """`qa.analysis.has_answer_type` for this passage, its marks found once per kind."""
+        marks = self._marks.get(kind)
+        if marks is None:
+            marks = self._marks[kind] = answer_marks(kind, self.passage)
+        return marks_beyond(kind, marks, question)
 
     def answer_near(
         self, kind: QuestionType, question: str, wanted: Iterable[str], window: int = 3
