@@ -10,7 +10,7 @@ the same facts (one analyzer, one set of weights) instead of recomputing their o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -126,22 +126,13 @@ class Query:
             i += 1
         return found
 
-    def fold(
-        self, terms: Sequence[str], places: Mapping[str, Sequence[int]] | None = None
-    ) -> list[str]:
+    def fold(self, terms: Sequence[str]) -> list[str]:
         """An article's terms with each translation replaced by its group's head, for
-        presence, term counts and bigrams; unchanged for an untranslated question.
-        `places` (term -> its positions in `terms`, if at hand) lets the walk skip to where
-        an alternative may start."""
+        presence, term counts and bigrams; unchanged for an untranslated question."""
         starts, plain = self._starts, self._plain
-        if places is None:
-            places = {}
-            for i, term in enumerate(terms):
-                if term in starts:
-                    places.setdefault(term, []).append(i)
-        at = sorted(i for term in starts if term in places for i in places[term])
-        if not self.groups or not at:
+        if not self.groups or starts.keys().isdisjoint(terms):
             return list(terms)
+        at = [i for i, term in enumerate(terms) if term in starts]  # where one may start
         folded: list[str] = []
         done = 0  # terms before this are folded
         for i in at:

@@ -73,10 +73,6 @@ def test_an_english_question_is_translated_into_groups_that_count_as_one_term() 
     article = ANALYZER.terms("Sekretaris Daerah Kota Bandarlampung, Badri Tamam (Sekda)")
     folded = query.fold(article)
     assert folded.count(head) == 2 and "sekretaris" not in folded  # both spellings, one term
-    places: dict[str, list[int]] = {}
-    for i, term in enumerate(article):
-        places.setdefault(term, []).append(i)
-    assert query.fold(article, places) == folded  # the terms' places at hand: the same
     assert set(query.idf) == set(query.terms)
 
 
