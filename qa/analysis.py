@@ -196,7 +196,11 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
     (
         QuestionType.HOW_MANY,
-        re.compile(r"\b(berapa|berapakah|how (many|much|long|far|high|old|big|large|tall))\b"),
+        re.compile(
+            r"\b(berapa|berapakah|how (many|much|long|far|high|old|big|large|tall)"
+            r"|what( is|'s| was| are| were) the( \w+){0,3} (price|cost|fee|fare)s?"
+            r"|what (does|do|did|will) .{1,60}\bcost|^(the )?(price|cost)s? of)\b"
+        ),
     ),
     (QuestionType.WHO, re.compile(r"\b(siapa|siapakah|who|whom)\b")),
     (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
@@ -207,6 +211,17 @@ _MONTHS = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d[\d.,]*")
+
+
+# A question about how something is done or went ("How do I renew a passport?", "Bagaimana
+# cara membuat rendang?"): its answer is a passage, never a short span.
+_MANNER = re.compile(
+    r"\b(bagaimana(kah)?|how (to|do|does|did|can|could|should|would|will|is|are|was|were))\b"
+)
+
+
+def asks_manner(question: str) -> bool:
+    return bool(_MANNER.search(question.lower()))
 
 
 def question_type(question: str) -> QuestionType:

@@ -5,6 +5,7 @@ import pytest
 from qa.analysis import (
     Analyzer,
     QuestionType,
+    asks_manner,
     fold_legal_references,
     has_answer_type,
     question_type,
@@ -88,10 +89,29 @@ def test_english_question_keeps_names_and_numbers() -> None:
         ("Di mana kantor BPJS?", QuestionType.WHERE),
         ("Who is the mayor?", QuestionType.WHO),
         ("What does UU 24/2011 require?", QuestionType.OTHER),
+        # a price is an amount, though no "how much" asks for it
+        ("What does a Netflix subscription cost?", QuestionType.HOW_MANY),
+        ("What is the selling price of dried seaweed?", QuestionType.HOW_MANY),
+        ("Price of an iPhone in Jakarta?", QuestionType.HOW_MANY),
+        ("Which company will raise its gas price?", QuestionType.OTHER),
     ],
 )
 def test_question_types(question: str, kind: QuestionType) -> None:
     assert question_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "manner"),
+    [
+        ("Bagaimana cara membuat rendang?", True),
+        ("How do I renew my passport?", True),
+        ("How to tie a tie?", True),
+        ("How many people came?", False),
+        ("Siapa wali kota Bandarlampung?", False),
+    ],
+)
+def test_manner_questions(question: str, manner: bool) -> None:
+    assert asks_manner(question) is manner
 
 
 def test_answer_type_presence() -> None:

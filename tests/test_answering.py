@@ -62,8 +62,9 @@ def test_english_question_is_answered_with_the_obligation_cited(index: Index) ->
     assert first.n == 1 and first.article_id == SEED_ID
     assert OBLIGATION in first.quote
     assert f"{first.quote}” [1]" in to_text(answer)
-    # the law's own number ("24 Tahun 2011") is no answer to what the law requires
-    assert "24" not in (answer.short_answer or "")
+    # what the law requires is the duty clause, not the law's own number ("24 Tahun 2011")
+    assert answer.short_answer == OBLIGATION
+    assert answer.short_confidence is None  # a rule's answer, no calibrated probability
     assert "Sources:" in to_text(answer)
     assert_checkable(index, answer)
 
@@ -281,3 +282,44 @@ def test_a_short_answer_is_shown_only_when_probably_right() -> None:
     assert shown.short_answer == "84 penumpang" and withheld.short_answer is None
     assert withheld.withheld == "84 penumpang"
     assert shown.short_confidence == withheld.short_confidence  # one probability, two bars
+
+
+def test_a_duty_question_is_answered_by_the_clause_the_duty_word_opens() -> None:
+    text = (
+        "Menurut dia, perusahaan harus mengenkripsi data induk, serta membatasi akses. "
+        "Perusahaan itu berdiri pada 2010 di Jakarta."
+    )
+    hits = [Hit("d#0", "d", 1.0, "Data", text, 0, len(text))]
+    config = make_config(Path("unused"))
+
+    def ask(question: str) -> Answer:
+        return read_alone(question, hits, lambda t: (100, {}), {"d": text}, config)
+
+    # the question names who bears the duty: the answer is what they must do
+    assert ask("Apa yang harus dilakukan perusahaan?").short_answer == "mengenkripsi data induk"
+    assert ask("What must companies do?").short_answer == "perusahaan harus mengenkripsi data induk"
+    # who must, or which rule says so, is not asked by "what must ... do"
+    who = ask("Siapa yang harus mengenkripsi data induk?")
+    assert who.short_answer != "mengenkripsi data induk"
+
+
+def test_a_how_question_gets_quotes_and_no_short_answer() -> None:
+    """ "How do I ...?" is answered by a passage: no span of it is shown in bold, even with
+    the bar lowered to show anything of its kind."""
+    text = "Rendang dimasak dengan santan, cabai dan daging sapi selama empat jam."
+    hits = [Hit("r#0", "r", 1.0, "Rendang", text, 0, len(text))]
+    config = make_config(Path("unused"), short_answer_shift=-1.0)
+    for question in ("Bagaimana cara memasak rendang?", "How do you cook rendang?"):
+        answer = read_alone(question, hits, lambda t: (100, {}), {"r": text}, config)
+        assert not answer.abstained and answer.short_answer is None, question
+        assert answer.citations[0].quote == text
+
+
+def test_a_bare_amount_answers_how_many() -> None:
+    """ "12.500" is an amount, not a date: it may answer "Berapa ...?"."""
+    text = "Jumlah pengunjung Festival Durian Sukamaju tahun ini mencapai 12.500."
+    hits = [Hit("f#0", "f", 1.0, "Festival", text, 0, len(text))]
+    config = make_config(Path("unused"), short_answer_shift=-1.0)
+    answer = read_alone("Berapa pengunjung Festival Durian Sukamaju?", hits, lambda t: (100, {}),
+                        {"f": text}, config)  # fmt: skip
+    assert answer.short_answer == "12.500"

@@ -64,9 +64,10 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
 def _is_date(text: str) -> bool:
     """A date, a year or a time and nothing else ("Agustus 1962", "tahun 2011", "30/8/2016")."""
     words = [w for w in re.split(r"[\s,()]+", text.strip()) if w]
-    return bool(words) and all(
-        _TIME_WORDS.fullmatch(w) or re.fullmatch(r"[\d/.:-]+", w) for w in words
-    )
+    timed = [bool(_TIME_WORDS.fullmatch(w) or re.fullmatch(r"\d+/\d+(/\d+)?", w)) for w in words]
+    numbers = [bool(re.fullmatch(r"[\d/.:-]+", w)) for w in words]
+    # a bare number ("12.500", "9.450,00") is an amount, not a date
+    return any(timed) and all(t or n for t, n in zip(timed, numbers, strict=True))
 
 
 def features(query: Query, candidates: Sequence[Candidate]) -> dict[str, float]:

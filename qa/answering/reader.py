@@ -12,13 +12,15 @@ the quotes answer alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.analysis import Analyzer
+from qa.analysis import Analyzer, asks_manner
 from qa.answering import abstention
 from qa.answering.citations import cite, verify_citation
 from qa.answering.correctness import features, of_asked_kind
+from qa.answering.duties import DUTY_COVERAGE, asks_duty, duty_clause
 from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
 from qa.answering.spans import Candidate, span_candidates
@@ -27,6 +29,8 @@ from qa.articles.pdf import page_of
 from qa.config import Config
 from qa.query import Query
 from qa.retrieval import Hit
+
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 
 
 def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:
@@ -89,6 +93,9 @@ def read(
     bar = model.show_short_above + config.short_answer_shift
     shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
     short = candidates[0].text if shown else None  # else the quotes answer alone
+    duty = None if shown else _duty(query, evidence[: config.answer_sentences])
+    if duty is not None:  # its clause answers; the factoid candidates' probability does not
+        chosen, short, right = duty
     quotes = [chosen] + [
         e
         for e in evidence[: config.answer_quotes + 1]
@@ -99,6 +106,8 @@ def read(
         return Answer.not_found(query.lang, confidence)
     if verified[0][0] is not chosen:
         short = right = None  # its sentence cannot be shown, nor the answer taken from it
+    elif short is not None and _other_year(query, chosen.hit):
+        short = None  # "Juara Liga 1 musim 2019?" from an article of 2017 about 2017
     withheld = candidates[0].text if right is not None and short is None else None
     return Answer(
         short,
@@ -115,12 +124,34 @@ def correct_probability(
     query: Query, candidates: Sequence[Candidate], model: AnswerModel
 ) -> float | None:
     """How likely the top candidate is right (None: there is none); 0 when it is not the
-    kind of thing asked for ("Agustus 1962" for "who"), which is never shown."""
+    kind of thing asked for ("Agustus 1962" for "who") or the question asks how something is
+    done: never shown."""
     if not candidates:
         return None
-    if not of_asked_kind(query.kind, candidates[0].text):
+    if asks_manner(query.question) or not of_asked_kind(query.kind, candidates[0].text):
         return 0.0
     return model.correct_probability(features(query, candidates))
+
+
+def _duty(query: Query, evidence: Sequence[Evidence]) -> tuple[Evidence, str, None] | None:
+    """For a question that asks what someone must do: the first of the best sentences that
+    mostly holds the question's terms and states a duty, with the duty's clause."""
+    if not asks_duty(query.question):
+        return None
+    for e in evidence:
+        span = duty_clause(e.text, query.question) if e.coverage >= DUTY_COVERAGE else None
+        if span is not None:
+            return e, e.text[span[0] : span[1]], None
+    return None
+
+
+def _other_year(query: Query, hit: Hit) -> bool:
+    """Does the question name a year that a dated article neither is from nor mentions in the
+    answer's chunk? (Undated passages, such as FacQA's, often leave the year unsaid.)"""
+    years = set(_YEAR.findall(query.question))
+    if not years or not hit.date:
+        return False
+    return not years <= set(_YEAR.findall(f"{hit.date[:4]} {hit.title} {hit.text}"))
 
 
 def _verified(
