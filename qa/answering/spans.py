@@ -259,6 +259,7 @@ def _sentence_candidates(
         if numbers and numbers <= asked.numbers:
             continue  # "24 Tahun 2011" for "What does UU 24/2011 require?" repeats the question
         features = _features(tokens, i, j, matched, asked, analyzer, keeps_unit)
+        features.update(_context(tokens, i, j, sentence))
         features.update(
             fits=max(
                 _fits(asked.query.kind, _SOURCE_KIND.get(s, QuestionType.OTHER), asked.query)
@@ -306,6 +307,41 @@ def _features(
         "local": _local(matched, i, j, asked.query),
         "position": i / len(tokens),
     }
+
+
+# The word before a span says what it may be: a place after "di", a date after "pada", the
+# one who did it after "oleh", a definition after "yaitu", a speaker after "kata".
+_BEFORE = {
+    **dict.fromkeys("di ke dari dalam menuju asal".split(), "place"),
+    **dict.fromkeys("pada sejak hingga sampai tanggal selama sekitar".split(), "time"),
+    **dict.fromkeys("oleh bersama dengan".split(), "agent"),
+    **dict.fromkeys("adalah ialah yaitu yakni merupakan bernama sebagai menjadi".split(), "is"),
+    **dict.fromkeys("kata ujar ungkap tutur jelas menurut tegas papar".split(), "say"),
+    **dict.fromkeys("sebanyak sebesar mencapai senilai sejumlah seharga".split(), "amount"),
+}
+_AFTER_SAY = frozenset(
+    """mengatakan menyatakan mengungkapkan menjelaskan menegaskan berkata menuturkan menilai
+    menyebutkan mengaku meminta mengimbau""".split()
+)
+
+
+def _context(tokens: list[tuple[int, int, str]], i: int, j: int, sentence: str) -> dict[str, float]:
+    """What stands right before and after the span: a marker word or a punctuation mark."""
+    found: dict[str, float] = {}
+    before = sentence[tokens[i - 1][1] : tokens[i][0]].strip() if i else ""
+    if before:
+        found[f"before:{before[-1]}" if before[-1] in ",(:" else "before:mark"] = 1.0
+    elif i:
+        kind = _BEFORE.get(tokens[i - 1][2].lower())
+        if kind:
+            found[f"before:{kind}"] = 1.0
+    after = sentence[tokens[j - 1][1] : tokens[j][0] if j < len(tokens) else len(sentence)]
+    after = after.strip()
+    if after:
+        found[f"after:{after[0]}" if after[0] in ",()." else "after:mark"] = 1.0
+    elif j < len(tokens) and tokens[j][2].lower() in _AFTER_SAY:
+        found["after:say"] = 1.0
+    return found
 
 
 def _local(matched: dict[int, str], i: int, j: int, query: Query) -> float:
