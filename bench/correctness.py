@@ -7,9 +7,10 @@ For every question of FacQA train, in Indonesian and (600 of them) in English, o
 index, and of the news dev set over the sample corpus, that the reader does not abstain on,
 the top short-answer candidate is labelled right when it matches a gold answer as `qa eval`
 counts it (`short_correct`: token F1 >= 0.5 or a gold answer inside it). A logistic regression
-over `qa.answering.correctness.features` gives the probability; `show_short_above` is the
-lowest threshold whose shown answers are right at least `PRECISION` of the time in two-fold
-cross-validation over the sets together, and `PRECISION_EACH` in each.
+over `qa.answering.correctness.features` gives the probability; `show_short_above` is, per
+question language, the lowest threshold whose shown answers are right at least `PRECISION` of
+the time in two-fold cross-validation over that language's questions together, and
+`PRECISION_EACH` in each set.
 FacQA valid and the held-out news gold are never read here.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +38,7 @@ from qa.sample import sample_files  # noqa: E402
 
 PRECISION = 0.85  # the share of shown short answers that must be right, both sets together
 PRECISION_EACH = 0.82  # ... and in each set alone (long news articles are harder)
+SET_MIN = 30  # a set with fewer questions of a language is too small to hold a bar to
 SETS = {
     "facqa-train": (ROOT / "eval/facqa/gold-train.jsonl", [ROOT / "eval/facqa/corpus.jsonl"]),
     "facqa-train-en": (
@@ -51,6 +54,7 @@ class Example:
     """The top candidate of one answered question: its features and whether it is right."""
 
     source: str
+    lang: str
     features: dict[str, float]
     right: bool
     typed: bool
@@ -83,7 +87,7 @@ def examples(name: str, index: Index, gold: Path, config: Config) -> list[Exampl
         candidates = judged.candidates
         right = short_correct(candidates[0].text, item["answers"])
         typed = of_asked_kind(query.kind, candidates[0].text)
-        found.append(Example(name, features(query, candidates), right, typed))
+        found.append(Example(name, query.lang, features(query, candidates), right, typed))
     return found
 
 
@@ -118,11 +122,26 @@ def curve(rows: list[Example], probability: list[float], answerable: dict[str, i
         print(f"  {t:.2f}     " + "  ".join(f"{c:>22s}" for c in cells))
 
 
+def thresholds(rows: list[Example], probability: list[float]) -> dict[str, float]:
+    """Per question language, `threshold` over that language's questions alone."""
+    return {
+        lang: threshold(
+            *zip(
+                *[(r, p) for r, p in zip(rows, probability, strict=True) if r.lang == lang],
+                strict=True,
+            )
+        )  # fmt: skip
+        for lang in ("id", "en")
+    }
+
+
 def threshold(rows: list[Example], probability: list[float]) -> float:
     """The lowest threshold whose shown answers reach `PRECISION` together and
-    `PRECISION_EACH` in each set, at it and at every threshold above."""
+    `PRECISION_EACH` in each set with at least `SET_MIN` of these questions, at it and at
+    every threshold above."""
     grid = [x / 100 for x in range(20, 96)]
-    sources = {r.source for r in rows}
+    counts = Counter(r.source for r in rows)
+    sources = {s for s, n in counts.items() if n >= SET_MIN}
 
     def good(t: float) -> bool:
         return _precision(rows, probability, t) >= PRECISION and all(
@@ -167,7 +186,7 @@ def main() -> None:
     fitted: AnswerModel = replace(
         model,
         correct_weights=fit([r for r in rows if r.typed]),
-        show_short_above=threshold(rows, probability),
+        show_short_above=thresholds(rows, probability),
     )
     fitted.save(args.model_out)
     print(f"show_short_above = {fitted.show_short_above}")

@@ -74,6 +74,11 @@ def canonical_legal(match: re.Match[str]) -> str:
     return f" {kind}{match.group('num').lower()}th{match.group('year')} "
 
 
+def legal_references(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical term) of every legal reference in `text`."""
+    return [(m.start(), m.end(), canonical_legal(m).strip()) for m in _LEGAL_RE.finditer(text)]
+
+
 def fold_legal_references(text: str) -> str:
     """Replace every legal reference by its canonical term, e.g. `uu24th2011`."""
     return _LEGAL_RE.sub(canonical_legal, text)

@@ -44,7 +44,8 @@ def test_scores_are_log_odds_from_the_trees_and_the_logistic_regressions() -> No
         (lambda d: d.pop("span_trees"), "bad or missing field"),
         (lambda d: d["span_trees"]["trees"][0][0].__setitem__(2, 999), "outside its tree"),
         (lambda d: d["answerable_above"].pop("id"), "no answerable_above for id"),
-        (lambda d: d.update(format=99), "not an answer model of format 4"),
+        (lambda d: d["show_short_above"].pop("id"), "no show_short_above for id"),
+        (lambda d: d.update(format=99), "not an answer model of format 5"),
         (lambda d: d["correct_weights"].update(bias=0.0), "does not match its version"),
     ],
 )

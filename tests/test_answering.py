@@ -22,11 +22,12 @@ from conftest import (
     write_jsonl,
 )
 
-from qa.analysis import Analyzer
+from qa.analysis import Analyzer, QuestionType
 from qa.answering.citations import verify_citation
+from qa.answering.correctness import of_asked_kind
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
-from qa.answering.reader import read
+from qa.answering.reader import assess, read
 from qa.answers import Answer, Citation
 from qa.config import Config
 from qa.index import Index
@@ -315,11 +316,59 @@ def test_a_how_question_gets_quotes_and_no_short_answer() -> None:
         assert answer.citations[0].quote == text
 
 
-def test_a_bare_amount_answers_how_many() -> None:
-    """ "12.500" is an amount, not a date: it may answer "Berapa ...?"."""
-    text = "Jumlah pengunjung Festival Durian Sukamaju tahun ini mencapai 12.500."
-    hits = [Hit("f#0", "f", 1.0, "Festival", text, 0, len(text))]
-    config = make_config(Path("unused"), short_answer_shift=-1.0)
-    answer = read_alone("Berapa pengunjung Festival Durian Sukamaju?", hits, lambda t: (100, {}),
-                        {"f": text}, config)  # fmt: skip
-    assert answer.short_answer == "12.500"
+@pytest.mark.parametrize(
+    ("kind", "span", "fits"),
+    [
+        (QuestionType.WHEN, "27/8", True),  # Kompas datelines: "Sabtu (27/8)"
+        (QuestionType.WHEN, "11 April 2006", True),
+        (QuestionType.WHEN, "84 penumpang", False),
+        (QuestionType.HOW_MANY, "12.500", True),
+        (QuestionType.HOW_MANY, "27/8", False),
+        (QuestionType.HOW_MANY, "tahun 2011", False),
+        (QuestionType.WHO, "Agustus 1962", False),
+        (QuestionType.WHO, "Badri Tamam", True),
+    ],
+)
+def test_the_kind_of_span_each_question_takes(kind: QuestionType, span: str, fits: bool) -> None:
+    assert of_asked_kind(kind, span) is fits
+
+
+def candidates_for(question: str, text: str) -> list[str]:
+    config = make_config(Path("unused"))
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    query = Query.build(question, analyzer, lambda t: (100, {}))
+    hits = [Hit("p#0", "p", 1.0, "PON", text, 0, len(text))]
+    found = assess(query, hits, analyzer, load_model(), config)
+    assert found is not None
+    return [c.text for c in found.candidates]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "spelled"),
+    [
+        (
+            "Siapa atlet yang pingsan di PON XIX?",
+            "Atlet bernama Siswo pingsan di Pekan Olahraga Nasional (PON) XIX di Pangandaran.",
+            "Pekan Olahraga Nasional",
+        ),
+        (
+            "Siapa Kepala PT KAI Divre II?",
+            "Kepala PT Kereta Api Indonesia Divre II, Sulthon Hasanudin, menjelaskan penyebabnya.",
+            "Kereta Api Indonesia",
+        ),
+        (
+            "What is Markobar's revenue?",
+            "Ia menceritakan bisnis Martabak Kota Barat (Markobar) yang memiliki 21 gerai.",
+            "Martabak Kota Barat",
+        ),
+    ],
+)
+def test_a_long_form_of_the_questions_own_term_is_no_answer(
+    question: str, text: str, spelled: str
+) -> None:
+    assert spelled not in candidates_for(question, text)
+
+
+def test_the_long_form_answers_what_an_abbreviation_stands_for() -> None:
+    text = "Atlet bernama Siswo pingsan di Pekan Olahraga Nasional (PON) XIX di Pangandaran."
+    assert "Pekan Olahraga Nasional" in candidates_for("Apa kepanjangan PON?", text)

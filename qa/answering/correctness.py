@@ -29,6 +29,7 @@ _MARGIN_CAP = 8.0
 
 _TIME_WORDS = re.compile(
     rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(1[5-9]|20)\d\d|\d{{1,2}}[./:]\d{{2}}"
+    r"|\d{1,2}/\d{1,2}(/\d{2,4})?"
     r"|pagi|siang|sore|malam|dini hari|pekan|minggu|bulan|tahun|abad|dekade|kemarin|lalu)\b",
     re.IGNORECASE,
 )
@@ -64,7 +65,7 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
 def _is_date(text: str) -> bool:
     """A date, a year or a time and nothing else ("Agustus 1962", "tahun 2011", "30/8/2016")."""
     words = [w for w in re.split(r"[\s,()]+", text.strip()) if w]
-    timed = [bool(_TIME_WORDS.fullmatch(w) or re.fullmatch(r"\d+/\d+(/\d+)?", w)) for w in words]
+    timed = [bool(_TIME_WORDS.fullmatch(w)) for w in words]
     numbers = [bool(re.fullmatch(r"[\d/.:-]+", w)) for w in words]
     # a bare number ("12.500", "9.450,00") is an amount, not a date
     return any(timed) and all(t or n for t, n in zip(timed, numbers, strict=True))

@@ -23,7 +23,7 @@ from pathlib import Path
 from qa.answering.trees import Trees
 
 MODEL_FILE = Path(__file__).with_name("model.json")
-FORMAT = 4  # bump when the file's layout changes
+FORMAT = 5  # bump when the file's layout changes
 
 
 class ModelFileError(ValueError):
@@ -34,7 +34,8 @@ class ModelFileError(ValueError):
 class AnswerModel:
     span_trees: Trees
     correct_weights: dict[str, float]
-    show_short_above: float  # the probability of being right a short answer needs
+    show_short_above: dict[str, float]  # per question language: the probability of being
+    # right a short answer needs
     answerable_weights: dict[str, float]
     answerable_above: dict[str, float]  # per question language: the probability to answer
     dense_when_missing: float  # the abstention feature `dense` for hits without a cosine
@@ -54,6 +55,11 @@ class AnswerModel:
         """Probability that the top candidate, with these question-level features, is right."""
         return logistic(linear(self.correct_weights, features))
 
+    def short_bar(self, lang: str) -> float:
+        """The probability of being right a short answer to a question in `lang` needs
+        (translated questions are right less often at the same probability)."""
+        return self.show_short_above.get(lang, self.show_short_above["id"])
+
     def answerable_probability(self, features: dict[str, float]) -> float:
         """Probability that the evidence, with these features, answers the question."""
         return logistic(linear(self.answerable_weights, features))
@@ -65,7 +71,7 @@ class AnswerModel:
             "trained_by": self.trained_by,
             "span_trees": self.span_trees.to_data(),
             "correct_weights": dict(sorted(self.correct_weights.items())),
-            "show_short_above": self.show_short_above,
+            "show_short_above": dict(sorted(self.show_short_above.items())),
             "answerable_weights": dict(sorted(self.answerable_weights.items())),
             "answerable_above": dict(sorted(self.answerable_above.items())),
             "dense_when_missing": self.dense_when_missing,
@@ -103,7 +109,7 @@ def _load(path: str) -> AnswerModel:
         model = AnswerModel(
             span_trees=Trees.from_data(data["span_trees"]),
             correct_weights={str(k): float(v) for k, v in data["correct_weights"].items()},
-            show_short_above=float(data["show_short_above"]),
+            show_short_above={str(k): float(v) for k, v in data["show_short_above"].items()},
             answerable_weights={str(k): float(v) for k, v in data["answerable_weights"].items()},
             answerable_above={str(k): float(v) for k, v in data["answerable_above"].items()},
             dense_when_missing=float(data["dense_when_missing"]),
@@ -112,8 +118,9 @@ def _load(path: str) -> AnswerModel:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelFileError(f"answer model {path}: bad or missing field ({exc})") from None
-    if "id" not in model.answerable_above:
-        raise ModelFileError(f"answer model {path}: no answerable_above for id")
+    for field in ("answerable_above", "show_short_above"):
+        if "id" not in getattr(model, field):
+            raise ModelFileError(f"answer model {path}: no {field} for id")
     if data.get("version") not in (None, model.version):
         raise ModelFileError(
             f"answer model {path}: its content does not match its version "

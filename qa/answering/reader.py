@@ -90,10 +90,10 @@ def read(
         return Answer.not_found(query.lang, confidence)
     best = evidence[0]
     chosen = candidates[0].evidence if candidates else best
-    bar = model.show_short_above + config.short_answer_shift
+    bar = model.short_bar(query.lang) + config.short_answer_shift
     shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
     short = candidates[0].text if shown else None  # else the quotes answer alone
-    duty = None if shown else _duty(query, evidence[: config.answer_sentences])
+    duty = _duty(query, evidence[: config.answer_sentences])
     if duty is not None:  # its clause answers; the factoid candidates' probability does not
         chosen, short, right = duty
     quotes = [chosen] + [

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.analysis import DIGITS, WORD, Analyzer, QuestionType, stem
+from qa.analysis import DIGITS, TOKEN, WORD, Analyzer, QuestionType, legal_references, stem
 from qa.answering.evidence import Evidence
 from qa.answering.model import AnswerModel
 from qa.calendar import MONTHS, WEEKDAY_VARIANTS, WEEKDAYS, alternation
@@ -35,6 +35,9 @@ _DATE = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE,
 )
+_BRACKETED = re.compile(r"\s*\(\s*([^()\s]+)\s*\)")
+# "Apa kepanjangan PON?": the long form is the answer, not a repetition of the question.
+_EXPANSION = re.compile(r"\b(kepanjangan|singkatan|stands? for|short for|abbreviat\w*)\b", re.I)
 _CLAUSE_END = re.compile(r"[,;:()\"“”]|\s-\s|\.(?=\s|$)")
 
 
@@ -210,13 +213,16 @@ class _Asked:
     said: set[str]  # both: what a span is trimmed of at its ends
     numbers: set[str]
     group: str
+    expansion: bool  # it asks what an abbreviation stands for
 
     @classmethod
     def of(cls, query: Query) -> _Asked:
         words = {w.lower() for _, _, w in _tokens(query.text)}
         wanted = set(query.terms) | set(query.lexical_terms)
         numbers = set(DIGITS.findall(query.text))
-        return cls(query, words, wanted, words | wanted, numbers, _QUESTION_GROUP[query.kind])
+        group = _QUESTION_GROUP[query.kind]
+        expansion = bool(_EXPANSION.search(query.question))
+        return cls(query, words, wanted, words | wanted, numbers, group, expansion)
 
 
 def span_candidates(
@@ -249,6 +255,7 @@ def _sentence_candidates(
     matched = _matched(tokens, asked.query, analyzer)
     found: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
+    spelled = [] if asked.expansion else _spelled_out(tokens, sentence, asked)
     for (i0, j0), sources in _raw_spans(tokens, sentence, matched, analyzer).items():
         keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
         i, j = (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked.said, analyzer)
@@ -258,6 +265,8 @@ def _sentence_candidates(
         numbers = set(DIGITS.findall(sentence, tokens[i][0], tokens[j - 1][1]))
         if numbers and numbers <= asked.numbers:
             continue  # "24 Tahun 2011" for "What does UU 24/2011 require?" repeats the question
+        if any(a <= i and j <= b for a, b in spelled):
+            continue  # "Pekan Olahraga Nasional" for "... di PON XIX" repeats it too
         features = _features(tokens, i, j, matched, asked, analyzer, keeps_unit)
         features.update(_context(tokens, i, j, sentence))
         features.update(
@@ -275,6 +284,40 @@ def _sentence_candidates(
             features[f"{asked.group}:{source}"] = 1.0
         found.append(Candidate(e, tokens[i][0], tokens[j - 1][1], features))
     return found
+
+
+def _spelled_out(
+    tokens: list[tuple[int, int, str]], sentence: str, asked: _Asked
+) -> list[tuple[int, int]]:
+    """Token ranges that write out a term of the question: a long form whose three or more
+    initials are a question word ("Kereta Api Indonesia" for "KAI"; two letters are too
+    often a word of their own), one the article abbreviates to a
+    question word ("Martabak Kota Barat (Markobar)"), a regulation the question names."""
+    ranges = []
+    said = set(TOKEN.findall(asked.query.text.lower()))  # "Markobar's" says "markobar"
+    for a, b in _name_spans(tokens, sentence):
+        for s in range(a, b - 1):
+            for e in range(s + 2, b + 1):
+                initials = "".join(w[0] for _, _, w in tokens[s:e] if w[0].isupper())
+                if len(initials) == e - s > 2 and initials.lower() in said:
+                    ranges.append((s, e))
+        bracket = _BRACKETED.match(sentence, tokens[b - 1][1])
+        ends = [(b, bracket.group(1))] if bracket else []
+        ends += [  # a name span runs on into its bracket: "Martabak Kota Barat (Markobar"
+            (k, tokens[k][2])
+            for k in range(a + 1, b)
+            if "(" in sentence[tokens[k - 1][1] : tokens[k][0]]
+        ]
+        for end, short in ends:
+            if short.lower() in said:  # the long form starts with the short one's letter
+                starts = [s for s in range(a, end) if tokens[s][2][0].lower() == short[0].lower()]
+                ranges += [(s, end + 1) for s in starts]
+    for start, end, term in legal_references(sentence):
+        if term in asked.wanted:
+            inside = [k for k, t in enumerate(tokens) if start <= t[0] and t[1] <= end]
+            if inside:
+                ranges.append((inside[0], inside[-1] + 1))
+    return ranges
 
 
 def _features(
