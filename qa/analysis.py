@@ -222,6 +222,7 @@ _NUMBER = re.compile(r"\d[\d.,]*")
 # cara membuat rendang?"): its answer is a passage, never a short span.
 _MANNER = re.compile(
     r"\b(bagaimana(kah)?|how (to|do|does|did|can|could|should|would|will|is|are|was|were))\b"
+    r"|^\W*(cara|tips|langkah)\b"
 )
 
 

@@ -106,6 +106,8 @@ def test_question_types(question: str, kind: QuestionType) -> None:
         ("Bagaimana cara membuat rendang?", True),
         ("How do I renew my passport?", True),
         ("How to tie a tie?", True),
+        ("Cara mengurus SIM yang hilang?", True),
+        ("Siapa yang menjelaskan cara mengurus SIM?", False),
         ("How many people came?", False),
         ("Siapa wali kota Bandarlampung?", False),
     ],
