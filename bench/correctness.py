@@ -124,15 +124,11 @@ def curve(rows: list[Example], probability: list[float], answerable: dict[str, i
 
 def thresholds(rows: list[Example], probability: list[float]) -> dict[str, float]:
     """Per question language, `threshold` over that language's questions alone."""
-    return {
-        lang: threshold(
-            *zip(
-                *[(r, p) for r, p in zip(rows, probability, strict=True) if r.lang == lang],
-                strict=True,
-            )
-        )  # fmt: skip
-        for lang in ("id", "en")
-    }
+    found = {}
+    for lang in ("id", "en"):
+        kept = [i for i, r in enumerate(rows) if r.lang == lang]
+        found[lang] = threshold([rows[i] for i in kept], [probability[i] for i in kept])
+    return found
 
 
 def threshold(rows: list[Example], probability: list[float]) -> float:

@@ -30,6 +30,7 @@ MONTH_NAMES = tuple(names[0] for names in MONTH_SPELLINGS.values())
 # Indonesian weekdays, Monday first; then other spellings of Friday and Sunday.
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 WEEKDAY_VARIANTS = ("jum'at", "ahad")
+YEAR = r"(?:1[5-9]|20)\d\d"  # a year as news writes one: 1500-2099
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:

@@ -67,4 +67,4 @@ def features(
 def answerable_above(query: Query, model: AnswerModel, shift: float) -> float:
     """The probability this question's evidence needs: its language's threshold, moved by
     the user's `abstain_shift`."""
-    return model.answerable_above.get(query.lang, model.answerable_above["id"]) + shift
+    return model.answerable_bar(query.lang) + shift

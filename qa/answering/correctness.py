@@ -21,14 +21,14 @@ from collections.abc import Sequence
 from qa.analysis import TOKEN, QuestionType
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
-from qa.calendar import MONTH_NAMES, WEEKDAYS
+from qa.calendar import MONTH_NAMES, WEEKDAYS, YEAR
 from qa.query import Query
 
 _RIVAL_FLOOR = -12.0  # a pick with no rival stands this far above "nothing"
 _MARGIN_CAP = 8.0
 
 _TIME_WORDS = re.compile(
-    rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(1[5-9]|20)\d\d|\d{{1,2}}[./:]\d{{2}}"
+    rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|{YEAR}|\d{{1,2}}[./:]\d{{2}}"
     r"|\d{1,2}/\d{1,2}(/\d{2,4})?"
     r"|pagi|siang|sore|malam|dini hari|pekan|minggu|bulan|tahun|abad|dekade|kemarin|lalu)\b",
     re.IGNORECASE,

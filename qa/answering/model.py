@@ -58,7 +58,11 @@ class AnswerModel:
     def short_bar(self, lang: str) -> float:
         """The probability of being right a short answer to a question in `lang` needs
         (translated questions are right less often at the same probability)."""
-        return self.show_short_above.get(lang, self.show_short_above["id"])
+        return _for_language(self.show_short_above, lang)
+
+    def answerable_bar(self, lang: str) -> float:
+        """The probability that the evidence answers a question in `lang` needs."""
+        return _for_language(self.answerable_above, lang)
 
     def answerable_probability(self, features: dict[str, float]) -> float:
         """Probability that the evidence, with these features, answers the question."""
@@ -80,6 +84,11 @@ class AnswerModel:
     def save(self, path: Path = MODEL_FILE) -> None:
         data = {"version": self.version, **self._content()}
         Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _for_language(bars: dict[str, float], lang: str) -> float:
+    """A language's bar; Indonesian's for any other (every model file has one for "id")."""
+    return bars.get(lang, bars["id"])
 
 
 def logistic(log_odds: float) -> float:

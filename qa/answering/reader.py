@@ -26,11 +26,12 @@ from qa.answering.model import AnswerModel
 from qa.answering.spans import Candidate, span_candidates
 from qa.answers import Answer, Citation
 from qa.articles.pdf import page_of
+from qa.calendar import YEAR
 from qa.config import Config
 from qa.query import Query
 from qa.retrieval import Hit
 
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_YEAR = re.compile(rf"\b{YEAR}\b")
 
 
 def quote_ratio(e: Evidence, chosen: Evidence, config: Config) -> float:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from qa.analysis import DIGITS, TOKEN, WORD, Analyzer, QuestionType, legal_references, stem
 from qa.answering.evidence import Evidence
 from qa.answering.model import AnswerModel
-from qa.calendar import MONTHS, WEEKDAY_VARIANTS, WEEKDAYS, alternation
+from qa.calendar import MONTHS, WEEKDAY_VARIANTS, WEEKDAYS, YEAR, alternation
 from qa.query import Query
 
 _UNIT_SCALES = frozenset("ribu juta miliar milyar triliun persen % ratus puluh belas".split())
@@ -31,7 +31,7 @@ _DATE = re.compile(
     rf"\b(?:{_DAY},?\s*(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)?"
     rf"|\d{{1,2}}(?:\s*-\s*\d{{1,2}})?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|{_MONTH}\s+\d{{4}}"
-    r"|(?:tahun\s+)?(?:1[5-9]|20)\d\d(?:-an)?"
+    rf"|(?:tahun\s+)?{YEAR}(?:-an)?"
     r"|\d{1,2}/\d{1,2}/\d{2,4})\b",
     re.IGNORECASE,
 )
@@ -156,6 +156,7 @@ class Candidate:
 def _raw_spans(
     tokens: list[tuple[int, int, str]],
     sentence: str,
+    names: list[tuple[int, int]],
     matched: dict[int, str],
     analyzer: Analyzer,
 ) -> dict[tuple[int, int], set[str]]:
@@ -165,7 +166,7 @@ def _raw_spans(
     def add(i: int, j: int, source: str) -> None:
         raw.setdefault((i, j), set()).add(source)
 
-    for i, j in _name_spans(tokens, sentence):
+    for i, j in names:
         add(i, j, "name")
     for i, j in _number_spans(tokens, analyzer.stopwords):
         add(i, j, "number")
@@ -211,6 +212,7 @@ class _Asked:
     words: set[str]  # its words, lower-cased (a follow-up's borrowed words count)
     wanted: set[str]  # its analyzed terms, with every translation's
     said: set[str]  # both: what a span is trimmed of at its ends
+    letters: set[str]  # its words as letters and digits only ("Markobar's": "markobar", "s")
     numbers: set[str]
     group: str
     expansion: bool  # it asks what an abbreviation stands for
@@ -222,7 +224,8 @@ class _Asked:
         numbers = set(DIGITS.findall(query.text))
         group = _QUESTION_GROUP[query.kind]
         expansion = bool(_EXPANSION.search(query.question))
-        return cls(query, words, wanted, words | wanted, numbers, group, expansion)
+        letters = set(TOKEN.findall(query.text.lower()))
+        return cls(query, words, wanted, words | wanted, letters, numbers, group, expansion)
 
 
 def span_candidates(
@@ -255,8 +258,9 @@ def _sentence_candidates(
     matched = _matched(tokens, asked.query, analyzer)
     found: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
-    spelled = [] if asked.expansion else _spelled_out(tokens, sentence, asked)
-    for (i0, j0), sources in _raw_spans(tokens, sentence, matched, analyzer).items():
+    names = _name_spans(tokens, sentence)
+    spelled = [] if asked.expansion else _spelled_out(tokens, sentence, names, asked)
+    for (i0, j0), sources in _raw_spans(tokens, sentence, names, matched, analyzer).items():
         keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
         i, j = (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked.said, analyzer)
         if i >= j or (i, j) in seen:
@@ -287,15 +291,18 @@ def _sentence_candidates(
 
 
 def _spelled_out(
-    tokens: list[tuple[int, int, str]], sentence: str, asked: _Asked
+    tokens: list[tuple[int, int, str]],
+    sentence: str,
+    names: list[tuple[int, int]],
+    asked: _Asked,
 ) -> list[tuple[int, int]]:
     """Token ranges that write out a term of the question: a long form whose three or more
     initials are a question word ("Kereta Api Indonesia" for "KAI"; two letters are too
     often a word of their own), one the article abbreviates to a
     question word ("Martabak Kota Barat (Markobar)"), a regulation the question names."""
     ranges = []
-    said = set(TOKEN.findall(asked.query.text.lower()))  # "Markobar's" says "markobar"
-    for a, b in _name_spans(tokens, sentence):
+    said = asked.letters  # "Markobar's" says "markobar"
+    for a, b in names:
         for s in range(a, b - 1):
             for e in range(s + 2, b + 1):
                 initials = "".join(w[0] for _, _, w in tokens[s:e] if w[0].isupper())
