@@ -21,7 +21,7 @@ from qa.calendar import MONTH_NAMES, WEEKDAYS
 
 # Bump when the terms produced for the same text change: an index stores analyzed
 # terms, and one built by another version must not be queried with this one.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 # Regulation kinds, longest spellings first; each maps to its canonical prefix.
 _LEGAL_KINDS: list[tuple[str, str]] = [
@@ -57,6 +57,13 @@ DIGITS = re.compile(r"\d+")
 # A word as a reader sees it: inner punctuation kept ("24/2011", "Jum'at", "1,5").
 WORD = re.compile(r"\w(?:[\w'’/.,-]*\w)?")
 
+# Compounds written as two words or as one ("ibu kota", "ibukota") whose first word alone is a
+# stopword: one term, so that "capital" (ibu kota) matches no "kota" (city) and "luar negeri"
+# (abroad) no "dalam negeri" (domestic).
+_COMPOUNDS = re.compile(
+    r"\b(?:ibu\s+kota|kerja\s+sama|orang\s+tua|(?:luar|dalam)\s+negeri)\b", re.IGNORECASE
+)
+
 # English function words; not "as", which in Indonesian news is AS, Amerika Serikat.
 _ENGLISH_STOPWORDS = frozenset(
     """a about above after again against all am an and any are at be because been before
@@ -77,6 +84,11 @@ def canonical_legal(match: re.Match[str]) -> str:
 def legal_references(text: str) -> list[tuple[int, int, str]]:
     """(start, end, canonical term) of every legal reference in `text`."""
     return [(m.start(), m.end(), canonical_legal(m).strip()) for m in _LEGAL_RE.finditer(text)]
+
+
+def join_compounds(text: str) -> str:
+    """Write every compound of `_COMPOUNDS` as one word ("ibu kota" -> "ibukota")."""
+    return _COMPOUNDS.sub(lambda m: "".join(m.group().split()), text)
 
 
 def fold_legal_references(text: str) -> str:
@@ -148,7 +160,7 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text, in order (duplicates kept: BM25 counts them)."""
-        words = TOKEN.findall(fold_legal_references(text).lower())
+        words = TOKEN.findall(join_compounds(fold_legal_references(text).lower()))
         return [stem(w, self.stemmer) for w in words if w not in self.stopwords]
 
     def word_stems(
@@ -176,9 +188,14 @@ class Analyzer:
 def _word_stems(
     passage: str, stemmer: str, stopwords: frozenset[str]
 ) -> tuple[list[str], list[str | None]]:
-    words = TOKEN.findall(passage)
-    lowered = [w.lower() for w in words]
-    return words, [None if w in stopwords else stem(w, stemmer) for w in lowered]
+    tokens = list(TOKEN.finditer(passage))
+    words = [t.group() for t in tokens]
+    stems = [None if w.lower() in stopwords else stem(w.lower(), stemmer) for w in words]
+    joined = {m.start(): join_compounds(m.group().lower()) for m in _COMPOUNDS.finditer(passage)}
+    for i, token in enumerate(tokens[:-1]):  # a compound's term stands on its last word
+        if token.start() in joined:
+            stems[i], stems[i + 1] = None, stem(joined[token.start()], stemmer)
+    return words, stems
 
 
 class QuestionType(str, Enum):
@@ -218,16 +235,32 @@ _MONTHS = re.compile(
 _NUMBER = re.compile(r"\d[\d.,]*")
 
 
-# A question about how something is done or went ("How do I renew a passport?", "Bagaimana
-# cara membuat rendang?"): its answer is a passage, never a short span.
-_MANNER = re.compile(
+# A question about how something is done or went, or why ("How do I renew a passport?",
+# "Bagaimana cara membuat rendang?", "Mengapa eksekusinya ditunda?"): its answer is a clause
+# or a passage, never a short span.
+_EXPLANATION = re.compile(
     r"\b(bagaimana(kah)?|how (to|do|does|did|can|could|should|would|will|is|are|was|were))\b"
     r"|^\W*(cara|tips|langkah)\b"
+    r"|\b(mengapa|kenapa|why)\b"
 )
 
 
-def asks_manner(question: str) -> bool:
-    return bool(_MANNER.search(question.lower()))
+def asks_explanation(question: str) -> bool:
+    return bool(_EXPLANATION.search(question.lower()))
+
+
+# A question about what something costs ("Berapa harga tiket ...?", "Harga kopi berapa?",
+# "How much does it cost?", "What is the fare ...?"); not "Berapa persen kenaikan harga?".
+_PRICE_WORD = r"(harga|biaya|tarif|ongkos|price|cost|fee|fare)s?"
+_PRICE = re.compile(
+    rf"\bberapa(kah)? {_PRICE_WORD}\b|\b{_PRICE_WORD}\b.*\bberapa(kah)?\W*$"
+    r"|\bhow much\b.*\b(cost|costs|charge|charges)\b"
+    rf"|\bwhat( is|'s| was| are| were) the( \w+){{0,3}} {_PRICE_WORD}\b|^\W*{_PRICE_WORD} of\b"
+)
+
+
+def asks_price(question: str) -> bool:
+    return bool(_PRICE.search(question.lower().strip()))
 
 
 def question_type(question: str) -> QuestionType:

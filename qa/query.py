@@ -74,6 +74,12 @@ class Query:
     unseen: frozenset[str] = frozenset()  # the terms no chunk of the index holds
 
     @property
+    def size(self) -> int:
+        """How much the question says: its distinct terms (a translated word counts once),
+        up to eight. A count, not the terms' idf, so that it reads the same in any index."""
+        return min(len(self.idf), 8)
+
+    @property
     def bigrams(self) -> set[tuple[str, str]]:
         return set(zip(self.terms, self.terms[1:], strict=False))
 

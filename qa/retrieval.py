@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from qa.analysis import Analyzer
+from qa.chunking import Chunk
 from qa.config import Config, RetrieverKind
 from qa.embedding.embedder import Embedder
 from qa.passage import PassageView, PassageViews
@@ -61,12 +62,14 @@ class Signals:
 
 @dataclass
 class Candidates:
-    """Raw scores per chunk rowid from each retriever, before fusion; and the signals of
-    the BM25 candidates, worked out while the question was being encoded."""
+    """Raw scores per chunk rowid from each retriever, before fusion; the signals of the
+    BM25 candidates, worked out while the question was being encoded; and the chunks read
+    so far, so that none is read twice."""
 
     dense: dict[int, float]
     bm25: dict[int, float]
     signals: dict[int, Signals] = field(default_factory=dict)
+    chunks: dict[int, Chunk] = field(default_factory=dict)
 
 
 @dataclass
@@ -152,13 +155,15 @@ class Retriever:
             encoding = self._encoding.submit(self.embedder.encode_query, query.text)
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
             bm25 = self.lexical(query, n)
-        signals = self.signals(query, list(bm25)) if kind is RetrieverKind.HYBRID else {}
+        chunks: dict[int, Chunk] = {}
+        hybrid = kind is RetrieverKind.HYBRID
+        signals = self.signals(query, list(bm25), chunks) if hybrid else {}
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             vector = encoding.result()
             dense = dict(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
-        return Candidates(dense=dense, bm25=bm25, signals=signals)
+        return Candidates(dense, bm25, signals, chunks)
 
     def lexical(self, query: Query, n: int) -> dict[int, float]:
         """BM25 candidates. A translated query is searched with every alternative, then
@@ -178,7 +183,7 @@ class Retriever:
         """The hybrid's signals for every candidate chunk."""
         signals = dict(found.signals)
         rowids = dict.fromkeys([*found.bm25, *found.dense])
-        signals.update(self.signals(query, [r for r in rowids if r not in signals]))
+        signals.update(self.signals(query, [r for r in rowids if r not in signals], found.chunks))
         best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
         best_dense = max(found.dense.values(), default=0.0)
         return {
@@ -190,14 +195,17 @@ class Retriever:
             for rowid, held in signals.items()
         }
 
-    def signals(self, query: Query, rowids: list[int]) -> dict[int, Signals]:
-        """What each chunk holds of the question (a chunk removed since it was found: none)."""
+    def signals(
+        self, query: Query, rowids: list[int], chunks: dict[int, Chunk]
+    ) -> dict[int, Signals]:
+        """What each chunk holds of the question (a chunk removed since it was found: none);
+        the chunks read are added to `chunks`."""
         idf = query.idf
         idf_sum = sum(idf.values()) or 1.0
         query_bigrams = query.bigrams
         wanted = set(query.lexical_terms)
         found = {}
-        for rowid, view in self._views(rowids).items():
+        for rowid, view in self._views(rowids, chunks).items():
             if query.groups:  # a translated query: its groups count as one term each
                 terms = query.fold(view.terms)
                 present: Container[str] = set(terms)
@@ -213,10 +221,11 @@ class Retriever:
             )
         return found
 
-    def _views(self, rowids: list[int]) -> dict[int, PassageView]:
+    def _views(self, rowids: list[int], chunks: dict[int, Chunk]) -> dict[int, PassageView]:
         """Each chunk's analysis; the stored terms are read only for chunks not seen lately.
         A chunk removed since it was found has none."""
-        texts = {rowid: chunk.text for rowid, chunk in self.store.chunks(rowids).items()}
+        chunks.update(self.store.chunks([rowid for rowid in rowids if rowid not in chunks]))
+        texts = {rowid: chunks[rowid].text for rowid in rowids if rowid in chunks}
         known = self.passages.known(texts.values())
         new = [rowid for rowid, text in texts.items() if text not in known]
         for rowid, terms in self.store.terms(new).items():
@@ -237,7 +246,8 @@ class Retriever:
         else:
             ranked = fuse(self.features(query, found), Weights.from_config(self.config))
         top = ranked[:k]
-        chunks = self.store.chunks([rowid for rowid, _ in top])
+        chunks = found.chunks
+        chunks.update(self.store.chunks([rowid for rowid, _ in top if rowid not in chunks]))
         hits = []
         for rowid, score in top:
             c = chunks.get(rowid)

@@ -74,6 +74,17 @@ def test_words_no_article_holds_lower_the_probability() -> None:
     assert cricket.answerable < plain.answerable
 
 
+def test_a_question_that_says_little_is_weaker_evidence() -> None:
+    """Two words found ("Capital of Canada?" matching a sentence that names Canada and a
+    city) say less than a question whose every word is found."""
+    _, short = judged("Juara Piala?")
+    _, full = judged("Siapa juara Piala Dunia 1998 setelah mengalahkan Brasil 3-0 di final?")
+    assert short["coverage"] == full["coverage"] == 1.0
+    assert short["content"] < full["content"] <= 8
+    weights = load_model().answerable_weights
+    assert weights["content"] > 0  # the fitted model trusts a question that says more
+
+
 def test_hits_without_a_cosine_read_the_model_default() -> None:
     """A BM25-only search gives no dense score; the feature takes the model's typical value
     instead of reading as "no similarity at all"."""

@@ -5,7 +5,7 @@ import pytest
 from qa.analysis import (
     Analyzer,
     QuestionType,
-    asks_manner,
+    asks_explanation,
     fold_legal_references,
     has_answer_type,
     question_type,
@@ -101,8 +101,11 @@ def test_question_types(question: str, kind: QuestionType) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "manner"),
+    ("question", "explanation"),
     [
+        ("Mengapa eksekusi mati Mary Jane Veloso ditunda?", True),
+        ("Why did Sharapova withdraw?", True),
+        ("Kenapa kereta itu terguling?", True),
         ("Bagaimana cara membuat rendang?", True),
         ("How do I renew my passport?", True),
         ("How to tie a tie?", True),
@@ -112,8 +115,8 @@ def test_question_types(question: str, kind: QuestionType) -> None:
         ("Siapa wali kota Bandarlampung?", False),
     ],
 )
-def test_manner_questions(question: str, manner: bool) -> None:
-    assert asks_manner(question) is manner
+def test_how_and_why_questions(question: str, explanation: bool) -> None:
+    assert asks_explanation(question) is explanation
 
 
 def test_answer_type_presence() -> None:
@@ -142,6 +145,7 @@ PASSAGES = [
     "Menurut UU No. 24 Tahun 2011, pemberi kerja wajib mendaftarkan pekerjanya ke BPJS.",
     "Sebanyak 12.500 pengunjung datang ke Festival Durian Sukamaju pada 3 Maret 2019.",
     "Dan itu adalah yang di dalam dan pada mereka.",  # stopwords only
+    "Kerja sama luar negeri dibahas di Ibu Kota Nusantara oleh orang tua murid.",  # compounds
 ]
 
 
@@ -153,3 +157,15 @@ def test_stored_terms_give_the_same_word_stems_as_stemming_again(passage, stemme
     analyzer = Analyzer(stemmer)
     stored = analyzer.terms(passage)
     assert analyzer.word_stems(passage, stored) == analyzer.word_stems(passage)
+
+
+def test_a_compound_is_one_term_however_it_is_written() -> None:
+    """ "Ibu kota" (capital) is one term, written as one word or two; a city council ("Dewan
+    Kota") is no capital, and abroad ("luar negeri") is not domestic ("dalam negeri")."""
+    analyzer = Analyzer()
+    assert analyzer.terms("ibu kota Kanada") == analyzer.terms("Ibukota Kanada")
+    assert analyzer.terms("Ibu Kota")[0] not in analyzer.terms("Dewan Kota Vancouver")
+    assert not set(analyzer.terms("luar negeri")) & set(analyzer.terms("dalam negeri"))
+    words, stems = analyzer.word_stems("Ibu Kota Nusantara")
+    assert words == ["Ibu", "Kota", "Nusantara"]  # a reader still sees two words
+    assert stems[:2] == [None, analyzer.terms("ibukota")[0]]

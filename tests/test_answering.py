@@ -24,7 +24,7 @@ from conftest import (
 
 from qa.analysis import Analyzer, QuestionType
 from qa.answering.citations import verify_citation
-from qa.answering.correctness import of_asked_kind
+from qa.answering.correctness import of_asked_kind, showable
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
 from qa.answering.reader import assess, read
@@ -304,13 +304,18 @@ def test_a_duty_question_is_answered_by_the_clause_the_duty_word_opens() -> None
     assert who.short_answer != "mengenkripsi data induk"
 
 
-def test_a_how_question_gets_quotes_and_no_short_answer() -> None:
-    """ "How do I ...?" is answered by a passage: no span of it is shown in bold, even with
-    the bar lowered to show anything of its kind."""
+def test_a_how_or_why_question_gets_quotes_and_no_short_answer() -> None:
+    """ "How do I ...?" and "Why ...?" are answered by a clause or a passage: no span of it is
+    shown in bold, even with the bar lowered to show anything of its kind."""
     text = "Rendang dimasak dengan santan, cabai dan daging sapi selama empat jam."
     hits = [Hit("r#0", "r", 1.0, "Rendang", text, 0, len(text))]
     config = make_config(Path("unused"), short_answer_shift=-1.0)
-    for question in ("Bagaimana cara memasak rendang?", "How do you cook rendang?"):
+    questions = (
+        "Bagaimana cara memasak rendang?",
+        "How do you cook rendang?",
+        "Mengapa rendang dimasak selama empat jam?",
+    )
+    for question in questions:
         answer = read_alone(question, hits, lambda t: (100, {}), {"r": text}, config)
         assert not answer.abstained and answer.short_answer is None, question
         assert answer.citations[0].quote == text
@@ -327,10 +332,33 @@ def test_a_how_question_gets_quotes_and_no_short_answer() -> None:
         (QuestionType.HOW_MANY, "tahun 2011", False),
         (QuestionType.WHO, "Agustus 1962", False),
         (QuestionType.WHO, "Badri Tamam", True),
+        (QuestionType.WHO, "Kalimantan Tengah", False),  # a region: nobody
+        (QuestionType.WHO, "Jalan Kihapit Timur", False),
+        (QuestionType.WHO, "Pemerintah Kota Medan", True),  # an organisation
+        (QuestionType.WHERE, "Kalimantan Tengah", True),
     ],
 )
 def test_the_kind_of_span_each_question_takes(kind: QuestionType, span: str, fits: bool) -> None:
     assert of_asked_kind(kind, span) is fits
+
+
+def test_a_price_question_takes_an_amount_of_money() -> None:
+    """ "What does a ticket cost?" is not answered by a percentage, a count or a year of the
+    article, however sure the span scorer is; an amount in rupiah or dollars can be shown."""
+    text = (
+        "Penumpang pesawat Jakarta-Bali naik 49 persen pada 2017. Harga tiket pesawat "
+        "Jakarta-Bali pulang pergi mulai Rp 1.200.000 per orang."
+    )
+    hits = [Hit("t#0", "t", 1.0, "Tiket", text, 0, len(text))]
+    config = make_config(Path("unused"), short_answer_shift=-1.0)
+    for question in ("Berapa harga tiket pesawat Jakarta-Bali?", "How much does a ticket cost?"):
+        answer = read_alone(question, hits, lambda t: (100, {}), {"t": text}, config)
+        assert answer.short_answer is None or "Rp" in answer.short_answer, question
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    price = Query.build("Berapa harga tiket pesawat?", analyzer, lambda t: (100, {}))
+    rise = Query.build("Berapa persen kenaikan harga tiket?", analyzer, lambda t: (100, {}))
+    assert showable(price, "Rp 1.200.000") and not showable(price, "49 persen")
+    assert showable(rise, "49 persen")  # a rise in prices, asked in percent
 
 
 def candidates_for(question: str, text: str) -> list[str]:

@@ -6,12 +6,13 @@ juara Piala Dunia 1998?" is covered by a sentence about another year's cup, and 
 question loses words in translation. So the model also reads what is missing: the most
 important question term that the best sentence and its neighbours lack, the share of the
 question no read passage holds, the share no article holds at all, a number of the question
-the best sentence does not say; and the best passage's meaning-level similarity (dense
-cosine), the best short answer's scores, the question's language and kind. A logistic
-regression over these, fit by `python bench/abstention.py` on answerable questions (FacQA
-train in both languages, the news dev set) and unanswerable ones (off-topic questions,
-`eval/offtopic/train.jsonl`, and FacQA train asked without its gold passages), gives the
-probability; the reader abstains below its language's `answerable_above`.
+the best sentence does not say; how much the question says at all (two words covered are
+weak evidence); the best passage's meaning-level similarity (dense cosine), the best short
+answer's scores, the question's language and kind. A logistic regression over these, fit by
+`python bench/abstention.py` on answerable questions (FacQA train in both languages, the news
+dev set) and unanswerable ones (off-topic questions, `eval/offtopic/train.jsonl`, and FacQA
+train asked without its gold passages), gives the probability; the reader abstains below its
+language's `answerable_above`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def features(
         "dense": max(dense) if dense else model.dense_when_missing,
         "right": right or 0.0,
         "english": float(query.lang == "en"),
+        "content": float(query.size),
     }
     found[f"kind:{query.kind.value}"] = 1.0
     return found

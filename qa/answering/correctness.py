@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from qa.analysis import TOKEN, QuestionType
+from qa.analysis import TOKEN, QuestionType, asks_explanation, asks_price
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
 from qa.calendar import MONTH_NAMES, WEEKDAYS, YEAR
@@ -39,6 +39,22 @@ _NUMBER_WORDS = re.compile(
     r"|puluhan|ratusan|ribuan|jutaan)\b",
     re.IGNORECASE,
 )
+_MONEY = re.compile(
+    r"\b(rp|rupiah|dolar|dollar|usd|us\$|euro|ringgit|yen|won|yuan|pound|poundsterling"
+    r"|riyal|peso|baht|rupee)\b|\$|€|£|¥",
+    re.IGNORECASE,
+)
+# A region, not a person or an organisation: never a "who" answer ("Kalimantan Tengah" for
+# "Bupati Kotawaringin Timur siapa?", "Jalan Kihapit Timur").
+_REGION = re.compile(
+    r"(provinsi|kabupaten|kota|kecamatan|desa|kelurahan|jalan|jl)\.?\s+\S.*"
+    r"|(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
+    r"|aceh|riau|kepulauan riau|jambi|bengkulu|lampung|banten|yogyakarta|gorontalo"
+    r"|bangka belitung|jabar|jateng|jatim|sumut|sumbar|sumsel|kalbar|kalteng|kalsel|kaltim"
+    r"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+(utara|selatan|timur|barat|tengah|tenggara|daya"
+    r"|raya|pusat))*",
+    re.IGNORECASE,
+)
 # Words that stand in for a name without being one: never a "who" or "where" answer.
 _PRONOUNS = frozenset(
     """beliau ia dia mereka kami kita saya anda ini itu tersebut pihaknya sang para
@@ -46,14 +62,26 @@ _PRONOUNS = frozenset(
 )
 
 
+def showable(query: Query, text: str) -> bool:
+    """Can this span be a short answer at all: the kind of thing asked for (a price in money),
+    and the question does not ask how something is done or why (a clause or a passage
+    answers those)?"""
+    if asks_explanation(query.question) or not of_asked_kind(query.kind, text):
+        return False
+    return not asks_price(query.question) or bool(_MONEY.search(text))
+
+
 def of_asked_kind(kind: QuestionType, text: str) -> bool:
-    """Is the span the kind of thing asked for: a name for who/where, a date or time for
-    when, a number for how many? "Agustus 1962" is no answer to "Who is the mayor?"."""
+    """Is the span the kind of thing asked for: a name for who/where (a region's is no "who"
+    answer), a date or time for when, a number for how many? "Agustus 1962" is no answer to
+    "Who is the mayor?"."""
     words = text.split()
     if not words:
         return False
     first = words[0]
     if kind in (QuestionType.WHO, QuestionType.WHERE):
+        if kind is QuestionType.WHO and _REGION.fullmatch(text.strip()):
+            return False
         return first[0].isupper() and first.lower() not in _PRONOUNS and not _is_date(text)
     if kind is QuestionType.WHEN:
         return bool(_TIME_WORDS.search(text))

@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.analysis import Analyzer, asks_manner
+from qa.analysis import Analyzer
 from qa.answering import abstention
 from qa.answering.citations import cite, verify_citation
-from qa.answering.correctness import features, of_asked_kind
+from qa.answering.correctness import features, showable
 from qa.answering.duties import DUTY_COVERAGE, asks_duty, duty_clause
 from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
@@ -126,10 +126,10 @@ def correct_probability(
 ) -> float | None:
     """How likely the top candidate is right (None: there is none); 0 when it is not the
     kind of thing asked for ("Agustus 1962" for "who") or the question asks how something is
-    done: never shown."""
+    done or why: never shown."""
     if not candidates:
         return None
-    if asks_manner(query.question) or not of_asked_kind(query.kind, candidates[0].text):
+    if not showable(query, candidates[0].text):
         return 0.0
     return model.correct_probability(features(query, candidates))
 

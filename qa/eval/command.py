@@ -15,6 +15,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
+from qa.analysis import ANALYZER_VERSION
 from qa.config import Config, RetrieverKind
 from qa.eval.gold import GoldItem, load_gold
 from qa.eval.metrics import METRIC_KEYS
@@ -126,7 +127,7 @@ def corpus_index_dir(config: Config, corpus: Sequence[Path], name: str | None = 
         [
             sorted(str(p.resolve()) for p in corpus),
             [config.model, config.chunk_tokens, config.chunk_overlap, config.encoding],
-            [config.stemmer, config.stopwords],
+            [config.stemmer, config.stopwords, ANALYZER_VERSION],
         ]
         + ([str(config.precision)] if config.precision == "int8" else [])  # its own vectors
     )
