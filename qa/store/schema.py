@@ -11,6 +11,7 @@ FAISS vectors, the tantivy terms) catches up by the difference instead of being 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 DB_NAME = "store.sqlite"
@@ -80,6 +81,32 @@ def migrate_v1(db: sqlite3.Connection) -> None:
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def reanalyze(db: sqlite3.Connection, terms_of: Callable[[str], list[str]]) -> int:
+    """Analyze every stored chunk text again (an index of an older analyzer version), in one
+    transaction (the caller holds the write lock), a batch at a time; the lexical index then
+    rebuilds, as the log starts after now. Vectors never read the terms: they stay. Returns
+    the number of chunks."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        last, count = 0, 0
+        while rows := db.execute(
+            "SELECT rowid, text FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT 5000", (last,)
+        ).fetchall():
+            db.executemany(
+                "UPDATE chunks SET terms=? WHERE rowid=?",
+                [(" ".join(terms_of(text)), rowid) for rowid, text in rows],
+            )
+            last, count = rows[-1][0], count + len(rows)
+        generation = db_generation(db) + 1
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
+        set_log_from(db, generation + 1)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return count
 
 
 def db_generation(db: sqlite3.Connection) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.analysis import Analyzer
 from qa.articles import Article
 from qa.chunking import Chunk
 from qa.store.backend import StoredArticle
@@ -40,7 +42,7 @@ from qa.store.filters import Filters
 from qa.store.lexical import LexicalIndex
 from qa.store.lock import IndexBusyError, busy, write_lock
 from qa.store.manifest import Manifest, claim_manifest, read_manifest, save_manifest
-from qa.store.schema import SCHEMA_VERSION, connect, db_generation, migrate_v1
+from qa.store.schema import SCHEMA_VERSION, connect, db_generation, migrate_v1, reanalyze
 from qa.store.vectors import VectorCache
 
 
@@ -56,6 +58,7 @@ class Store:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._db = connect(self.dir)
         self._migrate(manifest)
+        self._reanalyze(manifest)
         claim_manifest(self.dir, manifest)
         self.manifest = manifest
         # `_lock` guards the shared SQLite connection and the in-memory FAISS index; it is
@@ -81,6 +84,27 @@ class Store:
             if read_manifest(self.dir).schema_version == 1:  # not done by another process
                 migrate_v1(self._db)
                 save_manifest(self.dir, replace(existing, schema_version=SCHEMA_VERSION))
+
+    def _reanalyze(self, manifest: Manifest) -> None:
+        """Bring an index made by an older analyzer to this one, once, under the write lock:
+        the chunk texts are kept, so only their terms are worked out again (no embedding)."""
+        existing = read_manifest(self.dir)
+        if existing is None or existing.analyzer_version >= manifest.analyzer_version:
+            return
+        if replace(existing, analyzer_version=manifest.analyzer_version).differences(manifest):
+            return  # other settings differ too: `claim_manifest` says which
+        with write_lock(self.dir, 600.0):
+            existing = read_manifest(self.dir)
+            if existing.analyzer_version >= manifest.analyzer_version:
+                return  # done by another process
+            print(
+                f"qa: index {self.dir} was analyzed by analyzer version "
+                f"{existing.analyzer_version}; analyzing its chunks again (once, no embedding)",
+                file=sys.stderr,
+            )
+            analyzer = Analyzer(existing.stemmer, existing.stopwords)
+            reanalyze(self._db, analyzer.terms)
+            save_manifest(self.dir, replace(existing, analyzer_version=manifest.analyzer_version))
 
     def _repair_lexical(self) -> None:
         """Catch the lexical index up now if a writer died before mirroring its last commit;
