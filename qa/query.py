@@ -27,10 +27,12 @@ _ENGLISH_CUES = frozenset(
     her their has have had will would can could should tell me please""".split()
 )
 _INDONESIAN_CUES = frozenset(
-    """apa apakah siapa siapakah kapan kapankah di mana dimana manakah berapa berapakah
-    bagaimana mengapa kenapa yang dan atau ini itu dari ke pada untuk dengan dalam oleh
-    adalah ialah tahun nama sebutkan tersebut tidak sudah akan telah bisa""".split()
+    """apa apakah siapa siapakah kapan kapankah di mana dimana dimanakah manakah kemana
+    kemanakah berapa berapakah bagaimana bagaimanakah mengapa mengapakah kenapa yang dan atau
+    ini itu dari ke pada untuk dengan dalam oleh adalah ialah tahun nama sebutkan tersebut
+    tidak sudah akan telah bisa""".split()
 )
+_POSSESSIVE = re.compile(r"\b[a-z]+['’]s\b", re.IGNORECASE)  # "Uruguay's": Indonesian has none
 # Anaphora that make a question lean on the one before it ("wali kotanya", "he").
 _ANAPHORA = re.compile(
     r"\w+nya\b|\b(ia|dia|mereka|beliau|tersebut|itu|he|she|it|they|him|her|its|his|their|there)\b",
@@ -178,7 +180,7 @@ class Query:
         A question that is not text, or has no word in it, is a ValueError saying so."""
         check_question(question)
         text = followup_text(question, history, analyzer)
-        lang = detect_language(question)
+        lang = detect_language(question, dictionary)
         if lang == "en":
             found = translate(text, dictionary or load_dictionary(), analyzer)
             terms = [g.head for g in found]
@@ -268,11 +270,20 @@ def check_question(question: str) -> None:
         raise ValueError("no searchable words in the question")
 
 
-def detect_language(question: str) -> str:
-    """'en' or 'id' by counting function words; ties go to Indonesian, the corpus language."""
-    words = re.findall(r"[a-z']+", question.lower())
-    english = sum(w in _ENGLISH_CUES for w in words)
+def detect_language(question: str, dictionary: Dictionary | None = None) -> str:
+    """'en' or 'id' by counting function words (and English possessives); a question with
+    none ("Suzuki MotoGP team manager?") by counting its words that only the English side,
+    or only the Indonesian side, of the dictionary holds. Ties go to Indonesian, the corpus
+    language."""
+    words = re.findall(r"[a-z]+", re.sub(r"['’]s\b", " 's", question.lower()))
+    english = sum(w in _ENGLISH_CUES for w in words) + len(_POSSESSIVE.findall(question))
     indonesian = sum(w in _INDONESIAN_CUES for w in words)
+    if english == indonesian == 0:
+        known = dictionary or load_dictionary()
+        heads = [bool(known.lookup(w)) for w in words]
+        ours = [w in known.indonesian for w in words]
+        english = sum(h and not o for h, o in zip(heads, ours, strict=True))
+        indonesian = sum(o and not h for h, o in zip(heads, ours, strict=True))
     return "en" if english > indonesian else "id"
 
 

@@ -41,6 +41,11 @@ def test_language_detection() -> None:
     assert detect_language("What does UU 24/2011 require?") == "en"
     assert detect_language("Siapa wali kota Bandarlampung?") == "id"
     assert detect_language("Berapa jumlah penduduk yang wajib ber-KTP?") == "id"
+    # no function word: a possessive, or words only one side of the dictionary knows
+    assert detect_language("Uruguay's foreign minister?") == "en"
+    assert detect_language("Suzuki MotoGP team manager?") == "en"
+    assert detect_language("Harga tiket Tambora?") == "id"
+    assert detect_language("Dimanakah International Rice Conference 2005 berlangsung?") == "id"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ where both have a word: FreeDict's "regent" is "wali" (guardian), news says "bup
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DICTIONARY_DIR = Path(__file__).resolve().parent.parent / "data" / "dictionary"
@@ -37,6 +37,11 @@ class Dictionary:
     entries: dict[str, tuple[str, ...]]
     glossary: frozenset[str]  # the headwords that came from our glossary
     longest: int  # the most words in one headword
+
+    @cached_property
+    def indonesian(self) -> frozenset[str]:
+        """Every single word of the translations: the Indonesian words the dictionary knows."""
+        return frozenset(w for found in self.entries.values() for t in found for w in t.split())
 
     def lookup(self, english: str, glossary_only: bool = False) -> tuple[str, ...]:
         """Translations of a word or phrase, trying its base form ("companies" → "company",
