@@ -275,7 +275,7 @@ def detect_language(question: str, dictionary: Dictionary | None = None) -> str:
     none ("Suzuki MotoGP team manager?") by counting its words that only the English side,
     or only the Indonesian side, of the dictionary holds. Ties go to Indonesian, the corpus
     language."""
-    words = re.findall(r"[a-z]+", re.sub(r"['’]s\b", " 's", question.lower()))
+    words = re.findall(r"[a-z]+", question.lower())
     english = sum(w in _ENGLISH_CUES for w in words) + len(_POSSESSIVE.findall(question))
     indonesian = sum(w in _INDONESIAN_CUES for w in words)
     if english == indonesian == 0:

@@ -10,6 +10,7 @@ from dataclasses import asdict, replace
 import numpy as np
 import pytest
 
+from qa.analysis import Analyzer
 from qa.articles import Article
 from qa.chunking import Chunk
 from qa.store import (
@@ -293,5 +294,29 @@ def test_a_schema_1_index_is_migrated_on_open(tmp_path):
     assert found_articles(store, store.lexical_search(["a1"], 10, Filters())) == {"a1"}
     assert store.terms([1]) == {1: ["banjir", "gempa", "a1"]}
     assert read_manifest(tmp_path).schema_version == 2
+    assert store.stats()["lexical"] == store.stats()["vectors"] == 4
+    store.close()
+
+
+def test_a_schema_1_index_of_an_older_analyzer_is_brought_up_to_date_in_one_open(tmp_path):
+    """Both steps in turn: neither stops at the other's difference."""
+    closed_index(tmp_path, ["a1", "a2"])
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.executescript(
+        "CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize='unicode61');"
+        "INSERT INTO chunk_terms (rowid, terms) SELECT rowid, terms FROM chunks;"
+        "ALTER TABLE chunks DROP COLUMN terms; DROP TABLE changes;"
+        "DELETE FROM meta WHERE key='log_from';"
+    )
+    db.close()
+    shutil.rmtree(tmp_path / LEXICAL_DIR)
+    path = tmp_path / MANIFEST_NAME
+    old = {"schema_version": 1, "analyzer_version": 2}
+    path.write_text(json.dumps({**json.loads(path.read_text()), **old}))
+    store = Store(tmp_path, ENGINES)
+    upgraded = read_manifest(tmp_path)
+    assert (upgraded.schema_version, upgraded.analyzer_version) == (2, ENGINES.analyzer_version)
+    text = store.chunks([1])[1].text  # the terms are the stored text's, analyzed again
+    assert store.terms([1])[1] == Analyzer(ENGINES.stemmer, ENGINES.stopwords).terms(text)
     assert store.stats()["lexical"] == store.stats()["vectors"] == 4
     store.close()

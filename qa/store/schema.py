@@ -83,14 +83,13 @@ def migrate_v1(db: sqlite3.Connection) -> None:
         raise
 
 
-def reanalyze(db: sqlite3.Connection, terms_of: Callable[[str], list[str]]) -> int:
+def reanalyze(db: sqlite3.Connection, terms_of: Callable[[str], list[str]]) -> None:
     """Analyze every stored chunk text again (an index of an older analyzer version), in one
     transaction (the caller holds the write lock), a batch at a time; the lexical index then
-    rebuilds, as the log starts after now. Vectors never read the terms: they stay. Returns
-    the number of chunks."""
+    rebuilds, as the log starts after now. Vectors never read the terms: they stay."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        last, count = 0, 0
+        last = 0
         while rows := db.execute(
             "SELECT rowid, text FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT 5000", (last,)
         ).fetchall():
@@ -98,7 +97,7 @@ def reanalyze(db: sqlite3.Connection, terms_of: Callable[[str], list[str]]) -> i
                 "UPDATE chunks SET terms=? WHERE rowid=?",
                 [(" ".join(terms_of(text)), rowid) for rowid, text in rows],
             )
-            last, count = rows[-1][0], count + len(rows)
+            last = rows[-1][0]
         generation = db_generation(db) + 1
         db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(generation),))
         set_log_from(db, generation + 1)
@@ -106,7 +105,6 @@ def reanalyze(db: sqlite3.Connection, terms_of: Callable[[str], list[str]]) -> i
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return count
 
 
 def db_generation(db: sqlite3.Connection) -> int:

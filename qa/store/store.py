@@ -50,6 +50,16 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _upgraded(existing: Manifest, manifest: Manifest) -> Manifest:
+    """What an index's manifest becomes once `Store._upgrade` has brought it up to date
+    (a newer schema or analyzer stays as it is, for `claim_manifest` to refuse)."""
+    return replace(
+        existing,
+        schema_version=SCHEMA_VERSION if existing.schema_version == 1 else existing.schema_version,
+        analyzer_version=max(existing.analyzer_version, manifest.analyzer_version),
+    )
+
+
 class Store:
     """One index folder, open for searching and, one writer at a time, for writing."""
 
@@ -57,8 +67,7 @@ class Store:
         self.dir = Path(index_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._db = connect(self.dir)
-        self._migrate(manifest)
-        self._reanalyze(manifest)
+        self._upgrade(manifest)
         claim_manifest(self.dir, manifest)
         self.manifest = manifest
         # `_lock` guards the shared SQLite connection and the in-memory FAISS index; it is
@@ -72,39 +81,31 @@ class Store:
         self._sync()
         self._repair_lexical()
 
-    def _migrate(self, manifest: Manifest) -> None:
-        """Bring an index of schema version 1 (terms in SQLite FTS5) to this version, once,
-        under the write lock; the lexical index is then built from the stored terms."""
+    def _upgrade(self, manifest: Manifest) -> None:
+        """Bring an index made by an older qa to this one, once, under the write lock: schema
+        version 1 (terms in SQLite FTS5) is migrated, and the chunks of an older analyzer are
+        analyzed again from their stored texts (no embedding); the lexical index then
+        rebuilds from the stored terms. Each step's manifest is saved once it is done."""
         existing = read_manifest(self.dir)
-        if existing is None or existing.schema_version != 1:
+        if existing is None or _upgraded(existing, manifest) == existing:
             return
-        if replace(existing, schema_version=SCHEMA_VERSION).differences(manifest):
+        if _upgraded(existing, manifest).differences(manifest):
             return  # other settings differ too: `claim_manifest` says which
         with write_lock(self.dir, 600.0):
-            if read_manifest(self.dir).schema_version == 1:  # not done by another process
+            existing = read_manifest(self.dir)  # another process may have done it
+            if existing.schema_version == 1:
                 migrate_v1(self._db)
-                save_manifest(self.dir, replace(existing, schema_version=SCHEMA_VERSION))
-
-    def _reanalyze(self, manifest: Manifest) -> None:
-        """Bring an index made by an older analyzer to this one, once, under the write lock:
-        the chunk texts are kept, so only their terms are worked out again (no embedding)."""
-        existing = read_manifest(self.dir)
-        if existing is None or existing.analyzer_version >= manifest.analyzer_version:
-            return
-        if replace(existing, analyzer_version=manifest.analyzer_version).differences(manifest):
-            return  # other settings differ too: `claim_manifest` says which
-        with write_lock(self.dir, 600.0):
-            existing = read_manifest(self.dir)
-            if existing.analyzer_version >= manifest.analyzer_version:
-                return  # done by another process
-            print(
-                f"qa: index {self.dir} was analyzed by analyzer version "
-                f"{existing.analyzer_version}; analyzing its chunks again (once, no embedding)",
-                file=sys.stderr,
-            )
-            analyzer = Analyzer(existing.stemmer, existing.stopwords)
-            reanalyze(self._db, analyzer.terms)
-            save_manifest(self.dir, replace(existing, analyzer_version=manifest.analyzer_version))
+                existing = replace(existing, schema_version=SCHEMA_VERSION)
+                save_manifest(self.dir, existing)
+            if existing.analyzer_version < manifest.analyzer_version:
+                print(
+                    f"qa: index {self.dir} was analyzed by analyzer version "
+                    f"{existing.analyzer_version}; analyzing its chunks again (once, no "
+                    "embedding)",
+                    file=sys.stderr,
+                )
+                reanalyze(self._db, Analyzer(existing.stemmer, existing.stopwords).terms)
+                save_manifest(self.dir, _upgraded(existing, manifest))
 
     def _repair_lexical(self) -> None:
         """Catch the lexical index up now if a writer died before mirroring its last commit;
