@@ -276,10 +276,10 @@ def test_an_index_of_an_older_analyzer_is_analyzed_again_on_open(tmp_path, capsy
     assert "again" not in capsys.readouterr().err  # once
 
 
-def test_a_schema_1_index_is_migrated_on_open(tmp_path):
-    """Version 1 kept the terms in an SQLite FTS5 table and had no change log."""
-    closed_index(tmp_path, ["a1", "a2"])
-    db = sqlite3.connect(tmp_path / DB_NAME)
+def schema_1_index(folder, **manifest) -> None:
+    """An index as version 1 left it: terms in an FTS5 table, no change log, no tantivy."""
+    closed_index(folder, ["a1", "a2"])
+    db = sqlite3.connect(folder / DB_NAME)
     db.executescript(
         "CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize='unicode61');"
         "INSERT INTO chunk_terms (rowid, terms) SELECT rowid, terms FROM chunks;"
@@ -287,9 +287,15 @@ def test_a_schema_1_index_is_migrated_on_open(tmp_path):
         "DELETE FROM meta WHERE key='log_from';"
     )
     db.close()
-    shutil.rmtree(tmp_path / LEXICAL_DIR)
-    path = tmp_path / MANIFEST_NAME
-    path.write_text(json.dumps({**json.loads(path.read_text()), "schema_version": 1}))
+    shutil.rmtree(folder / LEXICAL_DIR)
+    path = folder / MANIFEST_NAME
+    old = {"schema_version": 1, **manifest}
+    path.write_text(json.dumps({**json.loads(path.read_text()), **old}))
+
+
+def test_a_schema_1_index_is_migrated_on_open(tmp_path):
+    """Version 1 kept the terms in an SQLite FTS5 table and had no change log."""
+    schema_1_index(tmp_path)
     store = Store(tmp_path, ENGINES)
     assert found_articles(store, store.lexical_search(["a1"], 10, Filters())) == {"a1"}
     assert store.terms([1]) == {1: ["banjir", "gempa", "a1"]}
@@ -300,19 +306,7 @@ def test_a_schema_1_index_is_migrated_on_open(tmp_path):
 
 def test_a_schema_1_index_of_an_older_analyzer_is_brought_up_to_date_in_one_open(tmp_path):
     """Both steps in turn: neither stops at the other's difference."""
-    closed_index(tmp_path, ["a1", "a2"])
-    db = sqlite3.connect(tmp_path / DB_NAME)
-    db.executescript(
-        "CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize='unicode61');"
-        "INSERT INTO chunk_terms (rowid, terms) SELECT rowid, terms FROM chunks;"
-        "ALTER TABLE chunks DROP COLUMN terms; DROP TABLE changes;"
-        "DELETE FROM meta WHERE key='log_from';"
-    )
-    db.close()
-    shutil.rmtree(tmp_path / LEXICAL_DIR)
-    path = tmp_path / MANIFEST_NAME
-    old = {"schema_version": 1, "analyzer_version": 2}
-    path.write_text(json.dumps({**json.loads(path.read_text()), **old}))
+    schema_1_index(tmp_path, analyzer_version=2)
     store = Store(tmp_path, ENGINES)
     upgraded = read_manifest(tmp_path)
     assert (upgraded.schema_version, upgraded.analyzer_version) == (2, ENGINES.analyzer_version)
