@@ -263,9 +263,23 @@ def asks_price(question: str) -> bool:
     return bool(_PRICE.search(question.lower().strip()))
 
 
+_AGE = re.compile(r"\b(umur(nya)?|usia(nya)?|berusia|how old|age|aged)\b")
+
+
+def asks_age(question: str) -> bool:
+    """ "Berapa umur Jimmy Arnold?", "How old is ...?": the only questions that the age news
+    writes in brackets after a name ("Jimmy Arnold (54)") answers."""
+    return bool(_AGE.search(question.lower()))
+
+
 def question_type(question: str) -> QuestionType:
+    """The kind its first question word asks for: "How old was he when ...?" asks a number,
+    "Who was mayor when ...?" a person."""
     lowered = question.lower()
-    return next((kind for kind, cue in _QUESTION_CUES if cue.search(lowered)), QuestionType.OTHER)
+    found = [
+        (m.start(), k) for k, (_, cue) in enumerate(_QUESTION_CUES) if (m := cue.search(lowered))
+    ]
+    return _QUESTION_CUES[min(found)[1]][0] if found else QuestionType.OTHER
 
 
 def is_answer_word(kind: QuestionType, word: str) -> bool:

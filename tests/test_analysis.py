@@ -94,6 +94,10 @@ def test_english_question_keeps_names_and_numbers() -> None:
         ("What is the selling price of dried seaweed?", QuestionType.HOW_MANY),
         ("Price of an iPhone in Jakarta?", QuestionType.HOW_MANY),
         ("Which company will raise its gas price?", QuestionType.OTHER),
+        # the first question word decides, not a later "when"
+        ("How old was John Hall when he received the Nobel Prize?", QuestionType.HOW_MANY),
+        ("Who was the mayor when the flood hit?", QuestionType.WHO),
+        ("Di kota manakah letak kantor pusat WHO?", QuestionType.WHERE),
     ],
 )
 def test_question_types(question: str, kind: QuestionType) -> None:

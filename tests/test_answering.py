@@ -27,7 +27,7 @@ from qa.answering.citations import verify_citation
 from qa.answering.correctness import of_asked_kind, showable
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
-from qa.answering.reader import assess, read
+from qa.answering.reader import assess, correct_probability, read
 from qa.answers import Answer, Citation
 from qa.config import Config
 from qa.index import Index
@@ -336,6 +336,8 @@ def test_a_how_or_why_question_gets_quotes_and_no_short_answer() -> None:
         (QuestionType.WHO, "Jalan Kihapit Timur", False),
         (QuestionType.WHO, "Pemerintah Kota Medan", True),  # an organisation
         (QuestionType.WHERE, "Kalimantan Tengah", True),
+        (QuestionType.WHO, "Tenggara Nur Alam", False),  # cut from "Sulawesi Tenggara ..."
+        (QuestionType.WHO, "Indosiar Sabtu", False),  # a weekday is in no name
     ],
 )
 def test_the_kind_of_span_each_question_takes(kind: QuestionType, span: str, fits: bool) -> None:
@@ -389,9 +391,19 @@ def candidates_for(question: str, text: str) -> list[str]:
             "Ia menceritakan bisnis Martabak Kota Barat (Markobar) yang memiliki 21 gerai.",
             "Martabak Kota Barat",
         ),
+        (  # ... nor is the question's own words abbreviated
+            "Siapakah Kepala Kebun Raya Cibodas?",
+            "Kepala KRC, Ir Holif Immamudin, mengatakan kebun itu berumur 153 tahun.",
+            "KRC",
+        ),
+        (
+            "Karena tidak mendapat pasokan apa PT Pupuk Iskandar Muda berhenti beroperasi?",
+            "PIM berhenti beroperasi karena tidak mendapat pasokan gas alam cair.",
+            "PIM",
+        ),
     ],
 )
-def test_a_long_form_of_the_questions_own_term_is_no_answer(
+def test_a_long_or_short_form_of_the_questions_own_term_is_no_answer(
     question: str, text: str, spelled: str
 ) -> None:
     assert spelled not in candidates_for(question, text)
@@ -400,3 +412,37 @@ def test_a_long_form_of_the_questions_own_term_is_no_answer(
 def test_the_long_form_answers_what_an_abbreviation_stands_for() -> None:
     text = "Atlet bernama Siswo pingsan di Pekan Olahraga Nasional (PON) XIX di Pangandaran."
     assert "Pekan Olahraga Nasional" in candidates_for("Apa kepanjangan PON?", text)
+
+
+def test_an_age_in_brackets_answers_only_how_old() -> None:
+    """News writes a person's age after the name: "Takeru Kobayashi (38)" says how old he
+    is, not how many portions he ate; and a number's unit follows it with only a space."""
+    text = "Takeru Kobayashi (38) layaknya bintang iklan menghabiskan 22 porsi mie instan."
+    eaten = candidates_for("Berapa porsi mie instan yang dihabiskan Takeru Kobayashi?", text)
+    assert "38" not in eaten and not any(c.startswith("38)") for c in eaten)
+    assert "22 porsi" in eaten
+    assert "38" in candidates_for("Berapa umur Takeru Kobayashi?", text)
+
+
+def test_a_dateline_is_never_the_short_answer() -> None:
+    """ "Palu (ANTARA News) - ": where the story was filed and who filed it. Its spans stay
+    candidates (rivals of the others) but are never shown, however they score."""
+    text = "Palu (ANTARA News) - Taman Nasional Lore Lindu mengembangkan dua objek wisata."
+    config = make_config(Path("unused"))
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    query = Query.build("Siapa yang mengembangkan objek wisata?", analyzer, lambda t: (100, {}))
+    hits = [Hit("d#0", "d", 1.0, "TNLL", text, 0, len(text))]
+    found = assess(query, hits, analyzer, load_model(), config)
+    assert found is not None
+    byline = [c for c in found.candidates if c.byline]
+    assert "Palu (ANTARA News)" in {c.text for c in byline}
+    assert all(c.start < text.index(" - ") for c in byline)
+    others = [c for c in found.candidates if not c.byline]
+    assert correct_probability(query, byline + others, load_model()) == 0.0
+
+
+def test_a_name_with_its_bracketed_short_form_keeps_the_closing_bracket() -> None:
+    text = "Mohamed ElBaradei memimpin Badan Tenaga Atom Internasional (IAEA) sejak 1997."
+    found = candidates_for("Kepala badan apakah Mohamed ElBaradei?", text)
+    assert "Tenaga Atom Internasional (IAEA)" in found  # "badan" is the question's
+    assert not any(c.endswith("(IAEA") for c in found)

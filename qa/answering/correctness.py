@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from qa.analysis import TOKEN, QuestionType, asks_explanation, asks_price
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
-from qa.calendar import MONTH_NAMES, WEEKDAYS, YEAR
+from qa.calendar import MONTH_NAMES, WEEKDAY_VARIANTS, WEEKDAYS, YEAR
 from qa.query import Query
 
 _RIVAL_FLOOR = -12.0  # a pick with no rival stands this far above "nothing"
@@ -55,6 +55,10 @@ _REGION = re.compile(
     r"|raya|pusat))*",
     re.IGNORECASE,
 )
+# A weekday is no part of a name ("Indosiar Sabtu"), and a name never starts with a compass
+# word: "Tenggara Nur Alam" is cut from "Sulawesi Tenggara Nur Alam".
+_WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS + WEEKDAY_VARIANTS)})\b", re.IGNORECASE)
+_COMPASS = re.compile(r"(utara|selatan|timur|barat|tengah|tenggara|daya|laut|raya)\b", re.I)
 # Words that stand in for a name without being one: never a "who" or "where" answer.
 _PRONOUNS = frozenset(
     """beliau ia dia mereka kami kita saya anda ini itu tersebut pihaknya sang para
@@ -80,7 +84,9 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
         return False
     first = words[0]
     if kind in (QuestionType.WHO, QuestionType.WHERE):
-        if kind is QuestionType.WHO and _REGION.fullmatch(text.strip()):
+        if kind is QuestionType.WHO and (_REGION.fullmatch(text.strip()) or _COMPASS.match(text)):
+            return False
+        if _WEEKDAY.search(text):
             return False
         return first[0].isupper() and first.lower() not in _PRONOUNS and not _is_date(text)
     if kind is QuestionType.WHEN:

@@ -125,11 +125,11 @@ def correct_probability(
     query: Query, candidates: Sequence[Candidate], model: AnswerModel
 ) -> float | None:
     """How likely the top candidate is right (None: there is none); 0 when it is not the
-    kind of thing asked for ("Agustus 1962" for "who") or the question asks how something is
-    done or why: never shown."""
+    kind of thing asked for ("Agustus 1962" for "who"), the question asks how something is
+    done or why, or it stands in the dateline: never shown."""
     if not candidates:
         return None
-    if not showable(query, candidates[0].text):
+    if candidates[0].byline or not showable(query, candidates[0].text):
         return 0.0
     return model.correct_probability(features(query, candidates))
 

@@ -1,10 +1,12 @@
 """Short-answer candidates: the spans of the best evidence sentences that might be the answer.
 
-Generators propose spans (capitalized names, numbers with their unit, dates, the clause and
-short windows right after the words the question repeats, punctuation-bounded pieces); each
-span gets features (is it the kind asked for, how near the question's words it stands, how
-much of it the question already says, its shape, how good its sentence is), and the answer
-model (`qa.answering.model`) turns them into log-odds that it is the answer.
+Generators propose spans (`span_sources`: capitalized names, numbers with their unit, dates,
+the clause and short windows right after the words the question repeats, punctuation-bounded
+pieces); those that repeat the question or that the article's conventions rule out (an age in
+brackets, the dateline) are dropped or marked; each span gets features (is it the kind asked
+for, how near the question's words it stands, how much of it the question already says, its
+shape, how good its sentence is), and the answer model (`qa.answering.model`) turns them into
+log-odds that it is the answer.
 """
 
 from __future__ import annotations
@@ -13,113 +15,34 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.analysis import DIGITS, TOKEN, WORD, Analyzer, QuestionType, legal_references, stem
+from qa.analysis import (
+    DIGITS,
+    TOKEN,
+    Analyzer,
+    QuestionType,
+    asks_age,
+    legal_references,
+)
 from qa.answering.evidence import Evidence
 from qa.answering.model import AnswerModel
-from qa.calendar import MONTHS, WEEKDAY_VARIANTS, WEEKDAYS, YEAR, alternation
+from qa.answering.span_sources import (
+    Token,
+    name_spans,
+    question_matches,
+    raw_spans,
+    sentence_tokens,
+    trim,
+)
 from qa.query import Query
 
-_UNIT_SCALES = frozenset("ribu juta miliar milyar triliun persen % ratus puluh belas".split())
-_NUMBER_WORDS = frozenset(
-    """satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas seratus seribu
-    puluhan ratusan ribuan jutaan""".split()
-)
-_NAME_JOINERS = frozenset("bin binti van von de der da al el di".split())
-_MONTH = alternation(list(MONTHS))
-_DAY = alternation(WEEKDAYS + WEEKDAY_VARIANTS)
-_DATE = re.compile(
-    rf"\b(?:{_DAY},?\s*(?:\(\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\)|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)?"
-    rf"|\d{{1,2}}(?:\s*-\s*\d{{1,2}})?\s+{_MONTH}(?:\s+\d{{4}})?"
-    rf"|{_MONTH}\s+\d{{4}}"
-    rf"|(?:tahun\s+)?{YEAR}(?:-an)?"
-    r"|\d{1,2}/\d{1,2}/\d{2,4})\b",
-    re.IGNORECASE,
-)
 _BRACKETED = re.compile(r"\s*\(\s*([^()\s]+)\s*\)")
 # "Apa kepanjangan PON?": the long form is the answer, not a repetition of the question.
 _EXPANSION = re.compile(r"\b(kepanjangan|singkatan|stands? for|short for|abbreviat\w*)\b", re.I)
-_CLAUSE_END = re.compile(r"[,;:()\"“”]|\s-\s|\.(?=\s|$)")
-
-
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
-
-
-def _matched(
-    tokens: list[tuple[int, int, str]], query: Query, analyzer: Analyzer
-) -> dict[int, str]:
-    """The sentence tokens that say a question term (or one of its translations): index ->
-    the term, in token order."""
-    stems = [
-        None if w.lower() in analyzer.stopwords else stem(w.lower(), analyzer.stemmer)
-        for _, _, w in tokens
-    ]
-    found = {k: head for start, end, head in query.matches(stems) for k in range(start, end)}
-    return dict(sorted(found.items()))
-
-
-def _name_spans(tokens: list[tuple[int, int, str]], text: str) -> list[tuple[int, int]]:
-    """Token ranges of capitalized sequences ("Badri Tamam", "Badan Tenaga Atom (IAEA)")."""
-    spans, i = [], 0
-    while i < len(tokens):
-        if not tokens[i][2][0].isupper():
-            i += 1
-            continue
-        j = i + 1
-        while j < len(tokens):
-            word = tokens[j][2]
-            gap = text[tokens[j - 1][1] : tokens[j][0]]
-            if gap.strip() not in ("", "(", "-", "&") or (gap.strip() and not word[0].isupper()):
-                break
-            if (
-                word[0].isupper()
-                or word[0].isdigit()
-                or (
-                    word.lower() in _NAME_JOINERS
-                    and j + 1 < len(tokens)
-                    and tokens[j + 1][2][0].isupper()
-                )
-            ):
-                j += 1
-            else:
-                break
-        spans.append((i, j))
-        i = j
-    return spans
-
-
-def _number_spans(
-    tokens: list[tuple[int, int, str]], stopwords: frozenset[str]
-) -> list[tuple[int, int]]:
-    """A number with its scale and unit word: "84 penumpang", "1,5 juta orang", "15 kali"."""
-    spans = []
-    for i, (_, _, word) in enumerate(tokens):
-        if not (word[0].isdigit() or word.lower() in _NUMBER_WORDS):
-            continue
-        j = i + 1
-        while j < len(tokens) and tokens[j][2].lower() in _UNIT_SCALES:
-            j += 1
-        if j < len(tokens) and tokens[j][2].isalpha() and tokens[j][2].lower() not in stopwords:
-            j += 1
-        spans.append((i, j))
-    return spans
-
-
-def _trim(
-    tokens: list[tuple[int, int, str]], i: int, j: int, asked: set[str], analyzer: Analyzer
-) -> tuple[int, int]:
-    """Drop words the question already says (or their stems: "kotanya"), and stopwords,
-    from both ends of a span."""
-
-    def useless(k: int) -> bool:
-        word = tokens[k][2].lower()
-        return word in asked or word in analyzer.stopwords or stem(word, analyzer.stemmer) in asked
-
-    while i < j and useless(i):
-        i += 1
-    while j > i and useless(j - 1):
-        j -= 1
-    return i, j
+# A name with an age in brackets, as news writes it: "Takeru Kobayashi (38)".
+_AGE = re.compile(r"[A-Z][\w.'’-]*\s*\(\d{1,3}\)")
+# A news dateline, "Palu (ANTARA News) - " or "DEPOK (Pos Kota) – ": where the story was
+# filed and who filed it, never the answer (its candidates still count as rivals).
+_DATELINE = re.compile(r"[^()\n]{1,40}\((?=[^()]*[A-Za-z])[^()\d]{2,30}\)\s*[-–—]\s")
 
 
 # Where a candidate came from (name, number, date, clause, window, segment) is a feature, so
@@ -133,9 +56,8 @@ _QUESTION_GROUP = {
     QuestionType.WHO: "who", QuestionType.WHERE: "who", QuestionType.WHEN: "when",
     QuestionType.HOW_MANY: "num", QuestionType.OTHER: "other",
 }  # fmt: skip
-_WINDOW = 4  # words after a question word tried as an answer ("warna pasir ... putih halus")
-_SEGMENT = 8  # longest punctuation-bounded piece kept as a candidate
 _LOCAL = 6  # words either side of a span that count as around it
+_INITIALS = 8  # longest run of question words whose initials may be abbreviated
 
 
 @dataclass
@@ -147,61 +69,11 @@ class Candidate:
     end: int
     features: dict[str, float]
     score: float = 0.0
+    byline: bool = False  # in the story's dateline: scored as a rival, never shown
 
     @property
     def text(self) -> str:
         return self.evidence.text[self.start : self.end]
-
-
-def _raw_spans(
-    tokens: list[tuple[int, int, str]],
-    sentence: str,
-    names: list[tuple[int, int]],
-    matched: dict[int, str],
-    analyzer: Analyzer,
-) -> dict[tuple[int, int], set[str]]:
-    """Token ranges worth scoring, each with the generators that proposed it."""
-    raw: dict[tuple[int, int], set[str]] = {}
-
-    def add(i: int, j: int, source: str) -> None:
-        raw.setdefault((i, j), set()).add(source)
-
-    for i, j in names:
-        add(i, j, "name")
-    for i, j in _number_spans(tokens, analyzer.stopwords):
-        add(i, j, "number")
-    for m in _DATE.finditer(sentence):
-        i = next((k for k, t in enumerate(tokens) if t[1] > m.start()), len(tokens))
-        j = next((k for k, t in enumerate(tokens) if t[0] >= m.end()), len(tokens))
-        add(i, j, "date")
-    ends = _clause_ends(tokens, sentence)
-    runs_end = sorted({m for m in matched if m + 1 not in matched})
-    for last in runs_end:
-        i = last + 1
-        while i < len(tokens) and tokens[i][2].lower() in analyzer.stopwords:
-            i += 1  # "warna pasir [yang] putih": answers start after the function words
-        if i >= len(tokens):
-            continue
-        add(i, ends[i], "clause")
-        for j in range(i + 1, min(i + _WINDOW, ends[i]) + 1):
-            add(i, j, "window")
-    i = 0
-    while i < len(tokens):
-        if ends[i] - i <= _SEGMENT:
-            add(i, ends[i], "segment")
-        i = ends[i]
-    return raw
-
-
-def _clause_ends(tokens: list[tuple[int, int, str]], sentence: str) -> list[int]:
-    """For each token, the index of the first token past its clause (punctuation, " - ")."""
-    ends = [len(tokens)] * len(tokens)
-    boundary = len(tokens)
-    for k in range(len(tokens) - 1, -1, -1):
-        ends[k] = boundary
-        if k and _CLAUSE_END.search(sentence, tokens[k - 1][1], tokens[k][0]):
-            boundary = k
-    return ends
 
 
 @dataclass(frozen=True)
@@ -216,16 +88,32 @@ class _Asked:
     numbers: set[str]
     group: str
     expansion: bool  # it asks what an abbreviation stands for
+    age: bool  # it asks how old someone is
+    initials: set[str]  # what its runs of three or more words abbreviate to ("krc")
 
     @classmethod
     def of(cls, query: Query) -> _Asked:
-        words = {w.lower() for _, _, w in _tokens(query.text)}
+        ordered = [w.lower() for _, _, w in sentence_tokens(query.text)]
+        words = set(ordered)
         wanted = set(query.terms) | set(query.lexical_terms)
         numbers = set(DIGITS.findall(query.text))
         group = _QUESTION_GROUP[query.kind]
         expansion = bool(_EXPANSION.search(query.question))
         letters = set(TOKEN.findall(query.text.lower()))
-        return cls(query, words, wanted, words | wanted, letters, numbers, group, expansion)
+        initials = {
+            "".join(w[0] for w in ordered[s:e])
+            for s in range(len(ordered))
+            for e in range(s + 3, min(s + _INITIALS, len(ordered)) + 1)
+        }
+        age = asks_age(query.question)
+        said = words | wanted
+        return cls(query, words, wanted, said, letters, numbers, group, expansion, age, initials)
+
+    def abbreviates(self, word: str) -> bool:
+        """Is `word` the question's own words abbreviated: "KRC" for "Kepala Kebun Raya
+        Cibodas", "PIM" for "PT Pupuk Iskandar Muda"? (Not when the question asks for an
+        abbreviation or its long form.)"""
+        return not self.expansion and word.isupper() and word.lower() in self.initials
 
 
 def span_candidates(
@@ -252,17 +140,18 @@ def _sentence_candidates(
     e: Evidence, rank: int, top: float, asked: _Asked, analyzer: Analyzer
 ) -> list[Candidate]:
     sentence = e.text
-    tokens = _tokens(sentence)
+    tokens = sentence_tokens(sentence)
     if not tokens:
         return []
-    matched = _matched(tokens, asked.query, analyzer)
+    matched = question_matches(tokens, asked.query, analyzer)
     found: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
-    names = _name_spans(tokens, sentence)
+    dateline = _DATELINE.match(sentence)
+    names = name_spans(tokens, sentence)
     spelled = [] if asked.expansion else _spelled_out(tokens, sentence, names, asked)
-    for (i0, j0), sources in _raw_spans(tokens, sentence, names, matched, analyzer).items():
+    for (i0, j0), sources in raw_spans(tokens, sentence, names, matched, analyzer).items():
         keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
-        i, j = (i0, j0) if keeps_unit else _trim(tokens, i0, j0, asked.said, analyzer)
+        i, j = (i0, j0) if keeps_unit else trim(tokens, i0, j0, asked.said, analyzer)
         if i >= j or (i, j) in seen:
             continue
         seen.add((i, j))
@@ -271,6 +160,10 @@ def _sentence_candidates(
             continue  # "24 Tahun 2011" for "What does UU 24/2011 require?" repeats the question
         if any(a <= i and j <= b for a, b in spelled):
             continue  # "Pekan Olahraga Nasional" for "... di PON XIX" repeats it too
+        if j - i == 1 and asked.abbreviates(tokens[i][2]):
+            continue  # ... and so does "KRC" for "Kepala Kebun Raya Cibodas"
+        if j - i == 1 and not asked.age and _AGE.match(sentence, tokens[i - 1][0] if i else 0):
+            continue  # "Takeru Kobayashi (38)" says how old he is, not how many he ate
         features = _features(tokens, i, j, matched, asked, analyzer, keeps_unit)
         features.update(_context(tokens, i, j, sentence))
         features.update(
@@ -286,12 +179,23 @@ def _sentence_candidates(
         for source in sources:
             features[source] = 1.0
             features[f"{asked.group}:{source}"] = 1.0
-        found.append(Candidate(e, tokens[i][0], tokens[j - 1][1], features))
+        start = tokens[i][0]
+        end = _closed(sentence, start, tokens[j - 1][1])
+        byline = bool(dateline) and start < dateline.end()
+        found.append(Candidate(e, start, end, features, byline=byline))
     return found
 
 
+def _closed(sentence: str, start: int, end: int) -> int:
+    """The span's end, past the bracket that closes one it opened: "Badan Tenaga Atom
+    (IAEA)", not "... (IAEA"."""
+    span = sentence[start:end]
+    opened = span.count("(") > span.count(")") and sentence[end : end + 1] == ")"
+    return end + 1 if opened else end
+
+
 def _spelled_out(
-    tokens: list[tuple[int, int, str]],
+    tokens: list[Token],
     sentence: str,
     names: list[tuple[int, int]],
     asked: _Asked,
@@ -328,7 +232,7 @@ def _spelled_out(
 
 
 def _features(
-    tokens: list[tuple[int, int, str]],
+    tokens: list[Token],
     i: int,
     j: int,
     matched: dict[int, str],
@@ -375,7 +279,7 @@ _AFTER_SAY = frozenset(
 )
 
 
-def _context(tokens: list[tuple[int, int, str]], i: int, j: int, sentence: str) -> dict[str, float]:
+def _context(tokens: list[Token], i: int, j: int, sentence: str) -> dict[str, float]:
     """What stands right before and after the span: a marker word or a punctuation mark."""
     found: dict[str, float] = {}
     before = sentence[tokens[i - 1][1] : tokens[i][0]].strip() if i else ""
