@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from qa.analysis import TOKEN, WORD, Analyzer, QuestionType, question_type, stem, term_weights
+from qa.spelling import respellings
 from qa.store import Filters
 from qa.translation.abbreviations import group_abbreviations
 from qa.translation.dictionary import Dictionary, load_dictionary
@@ -194,6 +195,8 @@ class Query:
         total, freqs = document_frequencies([*query.lexical_terms, *joined.values()])
         held_joined = {pair: one for pair, one in joined.items() if freqs.get(one)}
         terms, groups = _join(terms, groups, held_joined)
+        if lang == "id":  # an English word no article holds counts against the evidence
+            terms, groups, freqs = _respelled(terms, groups, freqs, document_frequencies)
         query = replace(query, terms=terms, groups=_held(groups, freqs))
         held = _group_frequencies(query, freqs)
         unseen = frozenset(t for t in terms if not held.get(t))
@@ -236,6 +239,32 @@ def _join(
             out.append(terms[i])
             i += 1
     return out, found
+
+
+def _respelled(
+    terms: list[str],
+    groups: dict[str, Alternatives],
+    freqs: dict[str, int],
+    document_frequencies: DocumentFrequencies,
+) -> tuple[list[str], dict[str, Alternatives], dict[str, int]]:
+    """Each term no chunk holds, as one group with its spellings one edit away that some
+    chunk does (`qa.spelling`), and the frequencies with theirs."""
+    freqs = dict(freqs)
+
+    def frequencies(words: list[str]) -> dict[str, int]:
+        found = document_frequencies(words)[1]
+        freqs.update(found)
+        return found
+
+    unseen = [t for t in terms if t not in groups and not freqs.get(t)]
+    found = respellings(unseen, frequencies) if unseen else {}
+    if not found:
+        return terms, groups, freqs
+    respelled = {term: "~" + term for term in found}
+    groups = dict(groups)
+    for term, spellings in found.items():
+        groups[respelled[term]] = ((term,), *((s,) for s in spellings))
+    return [respelled.get(t, t) for t in terms], groups, freqs
 
 
 def _held(groups: dict[str, Alternatives], freqs: dict[str, int]) -> dict[str, Alternatives]:

@@ -78,6 +78,12 @@ def test_who_question_gets_a_name(index: Index) -> None:
     assert_checkable(index, answer)
 
 
+def test_a_misspelled_name_is_found_as_the_article_spells_it(index: Index) -> None:
+    answer = index.ask("Siapa Sekretaris Daerah Kota Bandarlampun?")  # one letter short
+    assert answer.short_answer == "Badri Tamam"
+    assert_checkable(index, answer)
+
+
 def test_an_abbreviation_finds_the_title_written_out(index: Index) -> None:
     """The seed article says "Sekretaris Daerah Kota Bandarlampung", never "Sekda"."""
     answer = index.ask("Siapa Sekda Bandarlampung?")

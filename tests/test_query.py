@@ -112,6 +112,23 @@ def test_an_indonesian_question_is_not_translated() -> None:
     assert query.fold(terms) == terms
 
 
+def test_a_word_no_article_holds_is_joined_by_its_spellings_one_edit_away() -> None:
+    def held(terms: list[str]) -> tuple[int, dict[str, int]]:
+        return 100, {t: 5 for t in terms if t in {"danau", "bungara", "2018", "kursi"}}
+
+    query = Query.build("Di mana Danau Bunggara?", ANALYZER, held)
+    assert query.terms == ["danau", "~bunggara"]
+    assert query.groups["~bunggara"] == (("bungara",),) and not query.unseen
+    assert query.fold(["danau", "bungara"]) == ["danau", "~bunggara"]
+    # a year is never another year, and a short word is too easily another word
+    for question, word in (
+        ("Siapa juara Liga 1 tahun 2019?", "2019"),
+        ("Berapa kurs rupiah?", "kurs"),
+    ):
+        query = Query.build(question, ANALYZER, held)
+        assert word in query.terms and word in query.unseen, question
+
+
 def test_cognates_are_kept_only_where_the_index_holds_them() -> None:
     def held(terms: list[str]) -> tuple[int, dict[str, int]]:
         return 100, {t: 5 for t in terms if t in {"stratosfer", "siltasi"}}
