@@ -249,6 +249,24 @@ def asks_explanation(question: str) -> bool:
     return bool(_EXPLANATION.search(question.lower()))
 
 
+# "What is BPJS Ketenagakerjaan?", "Apa itu JKN?": a question for what something is, answered
+# by what the article says of it, not by a name or a number near it. Not "What is the capital
+# of ...?" nor "What is Indonesia's growth rate?": those ask for one fact about something.
+_DEFINITION = re.compile(
+    r"^\W*(what is|what's|what are|apa itu|apakah itu|apa yang dimaksud( dengan)?)\s+"
+    r"(?!(the|a|an)\b)(?P<subject>[^?'’]+?)\s*\?*\W*$"
+)
+_NOT_SUBJECT = re.compile(r"\b(of|in|for|on|about|from|by|dari|di|untuk)\b")
+
+
+def asks_definition(question: str) -> bool:
+    found = _DEFINITION.match(question.lower().strip())
+    if not found:
+        return False
+    subject = found.group("subject")
+    return len(subject.split()) <= 4 and not _NOT_SUBJECT.search(subject)
+
+
 # A question about what something costs ("Berapa harga tiket ...?", "Harga kopi berapa?",
 # "How much does it cost?", "What is the fare ...?"); not "Berapa persen kenaikan harga?".
 _PRICE_WORD = r"(harga|biaya|tarif|ongkos|price|cost|fee|fare)s?"

@@ -5,6 +5,7 @@ import pytest
 from qa.analysis import (
     Analyzer,
     QuestionType,
+    asks_definition,
     asks_explanation,
     fold_legal_references,
     has_answer_type,
@@ -173,3 +174,19 @@ def test_a_compound_is_one_term_however_it_is_written() -> None:
     words, stems = analyzer.word_stems("Ibu Kota Nusantara")
     assert words == ["Ibu", "Kota", "Nusantara"]  # a reader still sees two words
     assert stems[:2] == [None, analyzer.terms("ibukota")[0]]
+
+
+@pytest.mark.parametrize(
+    ("question", "defines"),
+    [
+        ("What is BPJS Ketenagakerjaan?", True),
+        ("Apa itu JKN?", True),
+        ("Apa yang dimaksud dengan ganjil genap?", True),
+        ("What is the capital of Indonesia?", False),  # one fact about something
+        ("What is Indonesia's economic growth rate?", False),
+        ("What is another name for elephantiasis?", False),
+        ("Apa nama ibu kota Mongolia?", False),
+    ],
+)
+def test_a_question_for_what_something_is(question: str, defines: bool) -> None:
+    assert asks_definition(question) is defines

@@ -78,6 +78,13 @@ def test_who_question_gets_a_name(index: Index) -> None:
     assert_checkable(index, answer)
 
 
+def test_what_something_is_is_answered_by_quotes_not_a_bold_span(index: Index) -> None:
+    """The law's number near "BPJS Ketenagakerjaan" is no answer to what the agency is."""
+    answer = index.ask("What is BPJS Ketenagakerjaan?")
+    assert answer.short_answer is None
+    assert answer.abstained or "Ketenagakerjaan" in answer.citations[0].quote
+
+
 def test_a_misspelled_name_is_found_as_the_article_spells_it(index: Index) -> None:
     answer = index.ask("Siapa Sekretaris Daerah Kota Bandarlampun?")  # one letter short
     assert answer.short_answer == "Badri Tamam"

@@ -20,6 +20,8 @@ def test_the_glossary_wins_over_freedict_for_news_words() -> None:
     assert dictionary.lookup("regent")[0] == "bupati"  # FreeDict says "wali" (guardian)
     assert "wali kota" in dictionary.lookup("mayor")
     assert len(dictionary.entries) > 9000  # FreeDict's headwords are all there
+    # a traffic fine is a "tilang" to the police, and a driver on the road a "pengendara"
+    assert "ditilang" in dictionary.lookup("fined") and "pengendara" in dictionary.lookup("drivers")
 
 
 def test_inflected_forms_find_their_headword() -> None:

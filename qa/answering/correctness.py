@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from qa.analysis import TOKEN, QuestionType, asks_explanation, asks_price
+from qa.analysis import TOKEN, QuestionType, asks_definition, asks_explanation, asks_price
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
 from qa.calendar import MONTH_NAMES, WEEKDAY_VARIANTS, WEEKDAYS, YEAR
@@ -68,11 +68,14 @@ _PRONOUNS = frozenset(
 
 def showable(query: Query, text: str) -> bool:
     """Can this span be a short answer at all: the kind of thing asked for (a price in money),
-    and the question does not ask how something is done or why (a clause or a passage
-    answers those)?"""
-    if asks_explanation(query.question) or not of_asked_kind(query.kind, text):
+    and the question does not ask how something is done, why, or what something is (a
+    clause or a passage answers those)?"""
+    question = query.question
+    if asks_explanation(question) or asks_definition(question):
         return False
-    return not asks_price(query.question) or bool(_MONEY.search(text))
+    if not of_asked_kind(query.kind, text):
+        return False
+    return not asks_price(question) or bool(_MONEY.search(text))
 
 
 def of_asked_kind(kind: QuestionType, text: str) -> bool:
