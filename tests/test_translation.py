@@ -41,6 +41,12 @@ def test_names_acronyms_and_numbers_pass_through_and_function_words_go() -> None
     assert not any(g.translated for g in groups[1:])
 
 
+def test_an_ordinal_is_its_number_as_indonesian_writes_it() -> None:
+    """ "the 62nd festival" is "festival ke-62": the number is the term."""
+    groups = translate("Who won at the 62nd Venice Film Festival?", load_dictionary(), ANALYZER)
+    assert "62" in [g.head for g in groups] and "62nd" not in [g.head for g in groups]
+
+
 def test_words_that_translate_to_indonesian_stopwords_go_too() -> None:
     """English "three" is "tiga", "current" mostly "sekarang", "since" "sejak": stopwords in an
     Indonesian question, so no term in an English one (as English words no article holds,

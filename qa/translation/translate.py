@@ -12,6 +12,7 @@ question keeps its unmatched words and its evidence stays weak.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qa.analysis import TOKEN, Analyzer, fold_legal_references
@@ -23,6 +24,8 @@ from qa.translation.dictionary import Dictionary, base_forms
 _SCAFFOLD = frozenset(
     "many much kind sort type name names called exactly approximately approximate please".split()
 )
+# "62nd", "10th": Indonesian writes the number ("ke-62", "ke 10"), so the number is the term.
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ def translate(question: str, dictionary: Dictionary, analyzer: Analyzer) -> list
     i = 0
     while i < len(words):
         if words[i].lower() in _SCAFFOLD:
+            i += 1
+            continue
+        if ordinal := _ORDINAL.fullmatch(words[i]):
+            groups += _passed(ordinal.group(1), analyzer)
             i += 1
             continue
         size, found = _longest_entry(words, i, dictionary, analyzer)
