@@ -187,7 +187,7 @@ class Query:
             terms = [g.head for g in found]
             groups = {g.head: g.alternatives for g in found if g.translated}
         else:
-            terms, groups = analyzer.terms(text), {}
+            terms, groups = analyzer.terms(plain_question_words(text, analyzer.stopwords)), {}
         terms, groups = group_abbreviations(terms, groups, analyzer)
         kind = question_type(question)
         query = cls(question, text, lang, kind, terms, {}, filters or Filters(), groups)
@@ -201,6 +201,23 @@ class Query:
         held = _group_frequencies(query, freqs)
         unseen = frozenset(t for t in terms if not held.get(t))
         return replace(query, idf=term_weights(terms, total, held), unseen=unseen)
+
+
+_PARTICLED = re.compile(r"\b\w+kah\b|\b(?:di|ke|dari)mana\b", re.IGNORECASE)
+
+
+def plain_question_words(text: str, stopwords: frozenset[str]) -> str:
+    """The question without the function words its particles hide: "lamakah", "sajakah",
+    "dimanakah", "kemana" are "lama", "saja", "di mana", "ke mana" (stopwords), which the
+    stemmer would otherwise leave as terms ("lama", "mana") that no answer needs to say."""
+
+    def plain(found: re.Match[str]) -> str:
+        word = found.group().lower()
+        base = word[:-3] if word.endswith("kah") else word
+        base = re.sub(r"^(di|ke|dari)(?=mana$)", "", base)
+        return " " if base in stopwords else found.group()
+
+    return _PARTICLED.sub(plain, text)
 
 
 def joined_names(text: str, terms: list[str], analyzer: Analyzer) -> dict[tuple[str, str], str]:

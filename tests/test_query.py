@@ -112,6 +112,19 @@ def test_an_indonesian_question_is_not_translated() -> None:
     assert query.fold(terms) == terms
 
 
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("Dimanakah Danau Toba?", ["danau", "toba"]),  # not "mana"
+        ("Berapa lamakah konser itu?", ["konser"]),  # not "lama"
+        ("Kelompok apa sajakah yang berdebat?", ["kelompok", "debat"]),
+        ("Langkah apa yang diambil?", ["langkah", "ambil"]),  # -kah of a content word stays
+    ],
+)
+def test_a_question_particle_hides_no_term(question: str, terms: list[str]) -> None:
+    assert Query.build(question, ANALYZER, frequencies).terms == terms
+
+
 def test_a_word_no_article_holds_is_joined_by_its_spellings_one_edit_away() -> None:
     def held(terms: list[str]) -> tuple[int, dict[str, int]]:
         return 100, {t: 5 for t in terms if t in {"danau", "bungara", "2018", "kursi"}}
