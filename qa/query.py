@@ -203,13 +203,17 @@ class Query:
         return replace(query, idf=term_weights(terms, total, held), unseen=unseen)
 
 
+_NAME_ASKED = re.compile(
+    r"\b(apa|apakah|siapa|siapakah)\s+nama(nya)?\b", re.IGNORECASE
+)  # "Apa nama"
 _PARTICLED = re.compile(r"\b\w+kah\b|\b(?:di|ke|dari)mana\b", re.IGNORECASE)
 
 
 def plain_question_words(text: str, stopwords: frozenset[str]) -> str:
     """The question without the function words its particles hide: "lamakah", "sajakah",
     "dimanakah", "kemana" are "lama", "saja", "di mana", "ke mana" (stopwords), which the
-    stemmer would otherwise leave as terms ("lama", "mana") that no answer needs to say."""
+    stemmer would otherwise leave as terms ("lama", "mana") that no answer needs to say; and
+    without the "nama" of "Apa nama ...?", "Siapa nama ...?", as English drops "name"."""
 
     def plain(found: re.Match[str]) -> str:
         word = found.group().lower()
@@ -217,7 +221,7 @@ def plain_question_words(text: str, stopwords: frozenset[str]) -> str:
         base = re.sub(r"^(di|ke|dari)(?=mana$)", "", base)
         return " " if base in stopwords else found.group()
 
-    return _PARTICLED.sub(plain, text)
+    return _PARTICLED.sub(plain, _NAME_ASKED.sub(r"\1", text))
 
 
 def joined_names(text: str, terms: list[str], analyzer: Analyzer) -> dict[tuple[str, str], str]:

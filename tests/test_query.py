@@ -119,6 +119,8 @@ def test_an_indonesian_question_is_not_translated() -> None:
         ("Berapa lamakah konser itu?", ["konser"]),  # not "lama"
         ("Kelompok apa sajakah yang berdebat?", ["kelompok", "debat"]),
         ("Langkah apa yang diambil?", ["langkah", "ambil"]),  # -kah of a content word stays
+        ("Siapakah nama raja Thailand?", ["raja", "thailand"]),  # as English drops "name"
+        ("Pria bernama Budi tinggal di mana?", ["pria", "nama", "budi", "tinggal"]),
     ],
 )
 def test_a_question_particle_hides_no_term(question: str, terms: list[str]) -> None:
