@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fitting import fit_arguments, logistic_weights, two_folds  # noqa: E402
 from qa.answering.abstention import answerable_above  # noqa: E402
-from qa.answering.correctness import features, showable  # noqa: E402
+from qa.answering.correctness import can_show, features  # noqa: E402
 from qa.answering.model import AnswerModel, load_model  # noqa: E402
 from qa.answering.reader import assess  # noqa: E402
 from qa.config import Config  # noqa: E402
@@ -86,7 +86,7 @@ def examples(name: str, index: Index, gold: Path, config: Config) -> list[Exampl
             continue
         candidates = judged.candidates
         right = short_correct(candidates[0].text, item["answers"])
-        typed = showable(query, candidates[0].text)
+        typed = can_show(query, candidates[0])
         found.append(Example(name, query.lang, features(query, candidates), right, typed))
     return found
 

@@ -66,6 +66,12 @@ _PRONOUNS = frozenset(
 )
 
 
+def can_show(query: Query, candidate: Candidate) -> bool:
+    """Can this candidate be the short answer at all: not in the dateline, and `showable`.
+    The reader and the fitting script (`bench/correctness.py`) both ask this."""
+    return not candidate.byline and showable(query, candidate.text)
+
+
 def showable(query: Query, text: str) -> bool:
     """Can this span be a short answer at all: the kind of thing asked for (a price in money),
     and the question does not ask how something is done, why, or what something is (a

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from qa.analysis import Analyzer
 from qa.answering import abstention
 from qa.answering.citations import cite, verify_citation
-from qa.answering.correctness import features, showable
+from qa.answering.correctness import can_show, features
 from qa.answering.duties import DUTY_COVERAGE, asks_duty, duty_clause
 from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
@@ -129,7 +129,7 @@ def correct_probability(
     done or why, or it stands in the dateline: never shown."""
     if not candidates:
         return None
-    if candidates[0].byline or not showable(query, candidates[0].text):
+    if not can_show(query, candidates[0]):
         return 0.0
     return model.correct_probability(features(query, candidates))
 
