@@ -435,6 +435,9 @@ def test_an_age_in_brackets_answers_only_how_old() -> None:
     assert "38" not in eaten and not any(c.startswith("38)") for c in eaten)
     assert "22 porsi" in eaten
     assert "38" in candidates_for("Berapa umur Takeru Kobayashi?", text)
+    # only the number after the name: a name that opens the sentence stays a candidate
+    opening = "Budiman (38) tinggal di Jakarta sejak 2001."
+    assert "Budiman" in candidates_for("Siapa yang tinggal di Jakarta?", opening)
 
 
 def test_a_dateline_is_never_the_short_answer() -> None:

@@ -39,7 +39,7 @@ _BRACKETED = re.compile(r"\s*\(\s*([^()\s]+)\s*\)")
 # "Apa kepanjangan PON?": the long form is the answer, not a repetition of the question.
 _EXPANSION = re.compile(r"\b(kepanjangan|singkatan|stands? for|short for|abbreviat\w*)\b", re.I)
 # A name with an age in brackets, as news writes it: "Takeru Kobayashi (38)".
-_AGE = re.compile(r"[A-Z][\w.'’-]*\s*\(\d{1,3}\)")
+_AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'’-]*\s*\(\d{1,3}\)")
 # A news dateline, "Palu (ANTARA News) - " or "DEPOK (Pos Kota) – ": where the story was
 # filed and who filed it, never the answer (its candidates still count as rivals).
 _DATELINE = re.compile(r"[^()\n]{1,40}\((?=[^()]*[A-Za-z])[^()\d]{2,30}\)\s*[-–—]\s")
@@ -162,7 +162,7 @@ def _sentence_candidates(
             continue  # "Pekan Olahraga Nasional" for "... di PON XIX" repeats it too
         if j - i == 1 and asked.abbreviates(tokens[i][2]):
             continue  # ... and so does "KRC" for "Kepala Kebun Raya Cibodas"
-        if j - i == 1 and not asked.age and _AGE.match(sentence, tokens[i - 1][0] if i else 0):
+        if j - i == 1 and i and not asked.age and _AGE_AFTER_NAME.match(sentence, tokens[i - 1][0]):
             continue  # "Takeru Kobayashi (38)" says how old he is, not how many he ate
         features = _features(tokens, i, j, matched, asked, analyzer, keeps_unit)
         features.update(_context(tokens, i, j, sentence))
