@@ -203,9 +203,7 @@ class Query:
         return replace(query, idf=term_weights(terms, total, held), unseen=unseen)
 
 
-_NAME_ASKED = re.compile(
-    r"\b(apa|apakah|siapa|siapakah)\s+nama(nya)?\b", re.IGNORECASE
-)  # "Apa nama"
+_NAME_ASKED = re.compile(r"\b(apa|apakah|siapa|siapakah)\s+nama(nya)?\b", re.IGNORECASE)
 _PARTICLED = re.compile(r"\b\w+kah\b|\b(?:di|ke|dari)mana\b", re.IGNORECASE)
 
 
@@ -270,6 +268,9 @@ def _respelled(
 ) -> tuple[list[str], dict[str, Alternatives], dict[str, int]]:
     """Each term no chunk holds, as one group with its spellings one edit away that some
     chunk does (`qa.spelling`), and the frequencies with theirs."""
+    unseen = [t for t in terms if t not in groups and not freqs.get(t)]
+    if not unseen:  # most questions
+        return terms, groups, freqs
     freqs = dict(freqs)
 
     def frequencies(words: list[str]) -> dict[str, int]:
@@ -277,8 +278,7 @@ def _respelled(
         freqs.update(found)
         return found
 
-    unseen = [t for t in terms if t not in groups and not freqs.get(t)]
-    found = respellings(unseen, frequencies) if unseen else {}
+    found = respellings(unseen, frequencies)
     if not found:
         return terms, groups, freqs
     respelled = {term: "~" + term for term in found}

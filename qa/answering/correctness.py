@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from qa.analysis import TOKEN, QuestionType, asks_definition, asks_explanation, asks_price
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
-from qa.calendar import MONTH_NAMES, WEEKDAY_VARIANTS, WEEKDAYS, YEAR
+from qa.calendar import MONTH_NAMES, WEEKDAY_VARIANTS, WEEKDAYS, YEAR, alternation
 from qa.query import Query
 
 _RIVAL_FLOOR = -12.0  # a pick with no rival stands this far above "nothing"
@@ -44,6 +44,8 @@ _MONEY = re.compile(
     r"|riyal|peso|baht|rupee)\b|\$|€|£|¥",
     re.IGNORECASE,
 )
+# The words after a region's name that say which part ("Jawa Tengah", "Sulawesi Tenggara").
+_POINTS = "utara|selatan|timur|barat|tengah|tenggara|daya|raya"
 # A region, not a person or an organisation: never a "who" answer ("Kalimantan Tengah" for
 # "Bupati Kotawaringin Timur siapa?", "Jalan Kihapit Timur").
 _REGION = re.compile(
@@ -51,14 +53,13 @@ _REGION = re.compile(
     r"|(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
     r"|aceh|riau|kepulauan riau|jambi|bengkulu|lampung|banten|yogyakarta|gorontalo"
     r"|bangka belitung|jabar|jateng|jatim|sumut|sumbar|sumsel|kalbar|kalteng|kalsel|kaltim"
-    r"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+(utara|selatan|timur|barat|tengah|tenggara|daya"
-    r"|raya|pusat))*",
+    rf"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+({_POINTS}|pusat))*",
     re.IGNORECASE,
 )
 # A weekday is no part of a name ("Indosiar Sabtu"), and a name never starts with a compass
 # word: "Tenggara Nur Alam" is cut from "Sulawesi Tenggara Nur Alam".
-_WEEKDAY = re.compile(rf"\b({'|'.join(WEEKDAYS + WEEKDAY_VARIANTS)})\b", re.IGNORECASE)
-_COMPASS = re.compile(r"(utara|selatan|timur|barat|tengah|tenggara|daya|laut|raya)\b", re.I)
+_WEEKDAY = re.compile(rf"\b{alternation(WEEKDAYS + WEEKDAY_VARIANTS)}\b", re.IGNORECASE)
+_COMPASS = re.compile(rf"({_POINTS}|laut)\b", re.IGNORECASE)
 # Words that stand in for a name without being one: never a "who" or "where" answer.
 _PRONOUNS = frozenset(
     """beliau ia dia mereka kami kita saya anda ini itu tersebut pihaknya sang para

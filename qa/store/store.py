@@ -87,9 +87,10 @@ class Store:
         analyzed again from their stored texts (no embedding); the lexical index then
         rebuilds from the stored terms. Each step's manifest is saved once it is done."""
         existing = read_manifest(self.dir)
-        if existing is None or _upgraded(existing, manifest) == existing:
+        upgraded = None if existing is None else _upgraded(existing, manifest)
+        if upgraded is None or upgraded == existing:
             return
-        if _upgraded(existing, manifest).differences(manifest):
+        if upgraded.differences(manifest):
             return  # other settings differ too: `claim_manifest` says which
         with write_lock(self.dir, 600.0):
             existing = read_manifest(self.dir)  # another process may have done it
