@@ -24,7 +24,7 @@ from conftest import (
 
 from qa.analysis import Analyzer, QuestionType
 from qa.answering.citations import verify_citation
-from qa.answering.correctness import of_asked_kind, showable
+from qa.answering.correctness import can_show, of_asked_kind, showable
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
 from qa.answering.reader import assess, correct_probability, read
@@ -455,6 +455,25 @@ def test_a_dateline_is_never_the_short_answer() -> None:
     assert all(c.start < text.index(" - ") for c in byline)
     others = [c for c in found.candidates if not c.byline]
     assert correct_probability(query, byline + others, load_model()) == 0.0
+
+
+def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
+    """ 'tim "Juku Eja"' is a team's nickname, not its coach: a quoted name is never shown
+    for "who" (the name beside it can be), while it may answer what a team is called."""
+    text = 'Posisi tim "Juku Eja" membuat pelatih Robert Alberts optimistis menatap laga.'
+    config = make_config(Path("unused"))
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    hits = [Hit("j#0", "j", 1.0, "PSM", text, 0, len(text))]
+
+    def showable_spans(question: str) -> set[str]:
+        query = Query.build(question, analyzer, lambda t: (100, {}))
+        found = assess(query, hits, analyzer, load_model(), config)
+        assert found is not None
+        return {c.text for c in found.candidates if can_show(query, c)}
+
+    coach = showable_spans("Siapa pelatih PSM?")
+    assert "Juku Eja" not in coach and "Robert Alberts" in coach
+    assert "Juku Eja" in showable_spans("Apa julukan tim PSM?")
 
 
 def test_a_name_with_its_bracketed_short_form_keeps_the_closing_bracket() -> None:

@@ -60,6 +60,7 @@ _REGION = re.compile(
 # word: "Tenggara Nur Alam" is cut from "Sulawesi Tenggara Nur Alam".
 _WEEKDAY = re.compile(rf"\b{alternation(WEEKDAYS + WEEKDAY_VARIANTS)}\b", re.IGNORECASE)
 _COMPASS = re.compile(rf"({_POINTS}|laut)\b", re.IGNORECASE)
+_QUOTES = "\"“”'‘’"
 # Words that stand in for a name without being one: never a "who" or "where" answer.
 _PRONOUNS = frozenset(
     """beliau ia dia mereka kami kita saya anda ini itu tersebut pihaknya sang para
@@ -68,9 +69,21 @@ _PRONOUNS = frozenset(
 
 
 def can_show(query: Query, candidate: Candidate) -> bool:
-    """Can this candidate be the short answer at all: not in the dateline, and `showable`.
-    The reader and the fitting script (`bench/correctness.py`) both ask this."""
-    return not candidate.byline and showable(query, candidate.text)
+    """Can this candidate be the short answer at all: not in the dateline, no name in
+    quotation marks for "who", and `showable`. The reader and the fitting script
+    (`bench/correctness.py`) both ask this."""
+    if candidate.byline or (query.kind is QuestionType.WHO and _quoted(candidate)):
+        return False
+    return showable(query, candidate.text)
+
+
+def _quoted(candidate: Candidate) -> bool:
+    """Does the span stand in quotation marks: a nickname or a title (tim "Juku Eja",
+    "Tokyo Ghoul"), never the person or body a "who" question asks for?"""
+    sentence = candidate.evidence.text
+    before = sentence[: candidate.start].rstrip()[-1:]
+    after = sentence[candidate.end :].lstrip()[:1]
+    return bool(before) and before in _QUOTES and bool(after) and after in _QUOTES
 
 
 def showable(query: Query, text: str) -> bool:
