@@ -458,7 +458,7 @@ def test_a_dateline_is_never_the_short_answer() -> None:
 
 
 def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
-    """ 'tim "Juku Eja"' is a team's nickname, not its coach: a quoted name is never shown
+    """'tim "Juku Eja"' is a team's nickname, not its coach: a quoted name is never shown
     for "who" (the name beside it can be), while it may answer what a team is called."""
     text = 'Posisi tim "Juku Eja" membuat pelatih Robert Alberts optimistis menatap laga.'
     config = make_config(Path("unused"))
