@@ -236,12 +236,14 @@ _NUMBER = re.compile(r"\d[\d.,]*")
 
 
 # A question about how something is done or went, or why ("How do I renew a passport?",
-# "Bagaimana cara membuat rendang?", "Mengapa eksekusinya ditunda?"): its answer is a clause
-# or a passage, never a short span.
+# "Bagaimana cara membuat rendang?", "Mengapa eksekusinya ditunda?", "Apa penyebab banjir
+# ...?"): its answer is a clause or a passage, never a short span.
 _EXPLANATION = re.compile(
     r"\b(bagaimana(kah)?|how (to|do|does|did|can|could|should|would|will|is|are|was|were))\b"
     r"|^\W*(cara|tips|langkah)\b"
     r"|\b(mengapa|kenapa|why)\b"
+    r"|^\W*(apa(kah)?( saja)? (penyebab|sebab|alasan)"
+    r"|what (caused|causes|(is|was|are|were) the (causes?|reasons?)))\b"
 )
 
 

@@ -115,6 +115,9 @@ def test_question_types(question: str, kind: QuestionType) -> None:
         ("How do I renew my passport?", True),
         ("How to tie a tie?", True),
         ("Cara mengurus SIM yang hilang?", True),
+        ("Apa penyebab kereta semen terguling di Padang?", True),  # a cause: a clause
+        ("What caused the flash flood in Garut?", True),
+        ("Apa nama bakteri penyebab tukak lambung?", False),  # a name
         ("Siapa yang menjelaskan cara mengurus SIM?", False),
         ("How many people came?", False),
         ("Siapa wali kota Bandarlampung?", False),
