@@ -347,6 +347,8 @@ def test_a_how_or_why_question_gets_quotes_and_no_short_answer() -> None:
         (QuestionType.WHO, "Badri Tamam", True),
         (QuestionType.WHO, "Kalimantan Tengah", False),  # a region: nobody
         (QuestionType.WHO, "Jalan Kihapit Timur", False),
+        (QuestionType.WHO, "Gedung Promoter", False),  # a building: nobody
+        (QuestionType.WHERE, "Gedung Promoter", True),
         (QuestionType.WHO, "Pemerintah Kota Medan", True),  # an organisation
         (QuestionType.WHERE, "Kalimantan Tengah", True),
         (QuestionType.WHO, "Tenggara Nur Alam", False),  # cut from "Sulawesi Tenggara ..."

@@ -46,10 +46,13 @@ _MONEY = re.compile(
 )
 # The words after a region's name that say which part ("Jawa Tengah", "Sulawesi Tenggara").
 _POINTS = "utara|selatan|timur|barat|tengah|tenggara|daya|raya"
-# A region, not a person or an organisation: never a "who" answer ("Kalimantan Tengah" for
-# "Bupati Kotawaringin Timur siapa?", "Jalan Kihapit Timur").
+# A region or a place, not a person or an organisation: never a "who" answer ("Kalimantan
+# Tengah" for "Bupati Kotawaringin Timur siapa?", "Jalan Kihapit Timur", "Gedung Promoter").
 _REGION = re.compile(
-    r"(provinsi|kabupaten|kota|kecamatan|desa|kelurahan|jalan|jl)\.?\s+\S.*"
+    r"(provinsi|kabupaten|kota|kecamatan|desa|kelurahan|jalan|jl|gedung|stadion|bandara"
+    r"|bandar udara|pelabuhan|hotel|masjid|gereja|pura|vihara|klenteng|terminal|jembatan"
+    r"|bendungan|waduk|gunung|sungai|danau|pantai|pulau|teluk|selat|tol|bundaran|halte"
+    r"|lapangan|gelanggang)\.?\s+\S.*"
     r"|(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
     r"|aceh|riau|kepulauan riau|jambi|bengkulu|lampung|banten|yogyakarta|gorontalo"
     r"|bangka belitung|jabar|jateng|jatim|sumut|sumbar|sumsel|kalbar|kalteng|kalsel|kaltim"
