@@ -478,6 +478,28 @@ def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
     assert "Juku Eja" in showable_spans("Apa julukan tim PSM?")
 
 
+def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
+    """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
+    such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the
+    span whole."""
+    text = "Menteri Pekerjaan Umum Djoko Kirmanto di Jakarta, Senin, meresmikan jalan tol itu."
+    hits = [Hit("m#0", "m", 1.0, "Tol", text, 0, len(text))]
+    config = make_config(Path("unused"), short_answer_shift=-1.0)
+    answer = read_alone(
+        "Siapa Menteri Pekerjaan Umum?", hits, lambda t: (100, {}), {"m": text}, config
+    )
+    assert answer.short_answer == "Djoko Kirmanto"
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    query = Query.build(
+        "Di mana Djoko Kirmanto meresmikan jalan tol?", analyzer, lambda t: (100, {})
+    )
+    found = assess(query, hits, analyzer, load_model(), config)
+    assert found is not None
+    whole = next(c for c in found.candidates if c.text.endswith(" di Jakarta"))
+    assert whole.shown(QuestionType.WHERE) == whole.text
+    assert whole.shown(QuestionType.WHO) == whole.text.removesuffix(" di Jakarta")
+
+
 def test_a_name_with_its_bracketed_short_form_keeps_the_closing_bracket() -> None:
     text = "Mohamed ElBaradei memimpin Badan Tenaga Atom Internasional (IAEA) sejak 1997."
     found = candidates_for("Kepala badan apakah Mohamed ElBaradei?", text)

@@ -56,6 +56,8 @@ _QUESTION_GROUP = {
     QuestionType.WHO: "who", QuestionType.WHERE: "who", QuestionType.WHEN: "when",
     QuestionType.HOW_MANY: "num", QuestionType.OTHER: "other",
 }  # fmt: skip
+# A name run on into where it was said: "Siti Mashita Soeparno di Rumah Dinasnya".
+_SAID_AT = re.compile(r"((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+di\s+[A-Z].*")
 _LOCAL = 6  # words either side of a span that count as around it
 _INITIALS = 8  # longest run of question words whose initials may be abbreviated
 
@@ -74,6 +76,14 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.evidence.text[self.start : self.end]
+
+    def shown(self, kind: QuestionType) -> str:
+        """The text a reader sees: a name without the place it was said at, for "who"
+        ("Djoko Kirmanto di Jakarta" is scored whole, as the scorer was fit, and shows as
+        "Djoko Kirmanto")."""
+        if kind is QuestionType.WHO and (said := _SAID_AT.match(self.text)):
+            return said.group(1)
+        return self.text
 
 
 @dataclass(frozen=True)
