@@ -54,6 +54,9 @@ _LEGAL_RE = re.compile(
 TOKEN = re.compile(r"[^\W_]+")
 NAME = re.compile(r"\b[A-Z][\w-]*")
 DIGITS = re.compile(r"\d+")
+# A number joined to a word is part of a name, no count: "BI 7-Day Repo Rate", "Galaxy
+# S8-Plus" (a decade, "1990-an", is a date).
+NAMED_NUMBER = re.compile(r"\b\d+-(?!an\b)[A-Za-z]\w*")
 # A word as a reader sees it: inner punctuation kept ("24/2011", "Jum'at", "1,5").
 WORD = re.compile(r"\w(?:[\w'’/.,-]*\w)?")
 

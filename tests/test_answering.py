@@ -343,6 +343,8 @@ def test_a_how_or_why_question_gets_quotes_and_no_short_answer() -> None:
         (QuestionType.HOW_MANY, "12.500", True),
         (QuestionType.HOW_MANY, "27/8", False),
         (QuestionType.HOW_MANY, "tahun 2011", False),
+        (QuestionType.HOW_MANY, "7-Day Repo Rate", False),  # a number in a name
+        (QuestionType.HOW_MANY, "enam Oscar", True),
         (QuestionType.WHO, "Agustus 1962", False),
         (QuestionType.WHO, "Badri Tamam", True),
         (QuestionType.WHO, "Kalimantan Tengah", False),  # a region: nobody
@@ -440,6 +442,19 @@ def test_an_age_in_brackets_answers_only_how_old() -> None:
     # only the number after the name: a name that opens the sentence stays a candidate
     opening = "Budiman (38) tinggal di Jakarta sejak 2001."
     assert "Budiman" in candidates_for("Siapa yang tinggal di Jakarta?", opening)
+
+
+def test_a_number_joined_to_a_word_is_part_of_a_name() -> None:
+    """ "BI 7-day Reverse Repo Rate" names a rate; its "7-day" counts nothing."""
+    text = "BI menahan suku bunga acuan (BI 7-day Reverse Repo Rate) di level 4,75 persen."
+    config = make_config(Path("unused"))
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+    query = Query.build("Berapa suku bunga acuan BI?", analyzer, lambda t: (100, {}))
+    hits = [Hit("b#0", "b", 1.0, "BI", text, 0, len(text))]
+    found = assess(query, hits, analyzer, load_model(), config)
+    assert found is not None
+    shown = {c.text for c in found.candidates if can_show(query, c)}
+    assert "4,75 persen" in shown and not any("7-day" in c for c in shown)
 
 
 def test_a_dateline_is_never_the_short_answer() -> None:

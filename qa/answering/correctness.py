@@ -18,7 +18,14 @@ import math
 import re
 from collections.abc import Sequence
 
-from qa.analysis import TOKEN, QuestionType, asks_definition, asks_explanation, asks_price
+from qa.analysis import (
+    NAMED_NUMBER,
+    TOKEN,
+    QuestionType,
+    asks_definition,
+    asks_explanation,
+    asks_price,
+)
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
 from qa.calendar import MONTH_NAMES, WEEKDAY_VARIANTS, WEEKDAYS, YEAR, alternation
@@ -118,7 +125,8 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
     if kind is QuestionType.WHEN:
         return bool(_TIME_WORDS.search(text))
     if kind is QuestionType.HOW_MANY:  # a count or amount, not a year ("Tahun 2011")
-        return bool(_NUMBER_WORDS.search(text)) and not _is_date(text)
+        counted = NAMED_NUMBER.sub(" ", text)  # nor "7-Day Repo Rate"
+        return bool(_NUMBER_WORDS.search(counted)) and not _is_date(text)
     return first.lower() not in _PRONOUNS
 
 

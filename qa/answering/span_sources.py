@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.analysis import WORD, Analyzer, stem
+from qa.analysis import NAMED_NUMBER, WORD, Analyzer, stem
 from qa.calendar import MONTHS, WEEKDAY_VARIANTS, WEEKDAYS, YEAR, alternation
 from qa.query import Query
 
@@ -95,6 +95,8 @@ def _number_spans(
     for i, (_, _, word) in enumerate(tokens):
         if not (word[0].isdigit() or word.lower() in _NUMBER_WORDS) or "/" in word:
             continue  # "19/10" is a date, "24/2011" a reference
+        if NAMED_NUMBER.match(word):
+            continue  # "7-day" of "BI 7-day Reverse Repo Rate" is part of a name
         j = i + 1
         while unit(j, _UNIT_SCALES):
             j += 1
