@@ -345,6 +345,9 @@ def test_a_how_or_why_question_gets_quotes_and_no_short_answer() -> None:
         (QuestionType.HOW_MANY, "tahun 2011", False),
         (QuestionType.HOW_MANY, "7-Day Repo Rate", False),  # a number in a name
         (QuestionType.HOW_MANY, "enam Oscar", True),
+        (QuestionType.HOW_MANY, "Olimpiade Rio 2016", False),  # a name with a year in it
+        (QuestionType.HOW_MANY, "sekitar 7 miliar dolar AS", True),
+        (QuestionType.HOW_MANY, "di bawah Rp 100 juta", True),
         (QuestionType.WHO, "Agustus 1962", False),
         (QuestionType.WHO, "Badri Tamam", True),
         (QuestionType.WHO, "Kalimantan Tengah", False),  # a region: nobody

@@ -46,6 +46,15 @@ _NUMBER_WORDS = re.compile(
     r"|puluhan|ratusan|ribuan|jutaan)\b",
     re.IGNORECASE,
 )
+# An amount starts with its number, its currency or a word that says how near it is: "Olimpiade
+# Rio 2016" holds a number but counts nothing.
+_AMOUNT_START = re.compile(
+    r"\W*(\d|rp\b|us\$|usd\b|\$|€|£|¥|(se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan"
+    r"|sepuluh|sebelas|seratus|seribu|belasan|puluhan|ratusan|ribuan|jutaan|setengah|separuh"
+    r"|sekitar|lebih|kurang|hampir|mencapai|hanya|setidaknya|minimal|maksimal|total|di bawah"
+    r"|di atas|seluas|sepanjang|setinggi|seberat|sebanyak|sebesar|senilai|sejumlah)\b)",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(
     r"\b(rp|rupiah|dolar|dollar|usd|us\$|euro|ringgit|yen|won|yuan|pound|poundsterling"
     r"|riyal|peso|baht|rupee)\b|\$|€|£|¥",
@@ -126,7 +135,9 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
         return bool(_TIME_WORDS.search(text))
     if kind is QuestionType.HOW_MANY:  # a count or amount, not a year ("Tahun 2011")
         counted = NAMED_NUMBER.sub(" ", text)  # nor "7-Day Repo Rate"
-        return bool(_NUMBER_WORDS.search(counted)) and not _is_date(text)
+        return bool(
+            _NUMBER_WORDS.search(counted) and _AMOUNT_START.match(counted)
+        ) and not _is_date(text)
     return first.lower() not in _PRONOUNS
 
 
