@@ -182,6 +182,7 @@ def test_text_cleaning_whitespace_nfc_and_cross_links():
         "  Satu\u00a0 dua   tiga.  \r\n\r\n\r\n"
         "Baca Juga: Tautan pertama\n\n"
         "(Baca juga: Tautan dalam kurung)\n\n"
+        "(Baca: Polres Depok Buru Pelaku Dua Kasus Pembunuhan)\n\n"
         "BACA JUGA:\n- Tautan A\n- Tautan B\n\n"
         "Cafe\u0301 buka.\t\n\n"
         "Ia baca juga buku itu.\n"

@@ -12,7 +12,8 @@ import unicodedata
 MAX_TITLE_CHARS = 200  # a longer first line is a paragraph, not a title
 DERIVED_TITLE_CHARS = 100
 
-_BACA_JUGA = re.compile(r"^\s*[(\[]?\s*baca\s+juga\s*:", re.IGNORECASE)
+# A cross-link to another story: "Baca juga: ...", "(Baca: Polres Depok Buru Pelaku ...)".
+_BACA_JUGA = re.compile(r"^\s*[(\[]?\s*baca(\s+juga)?\s*:", re.IGNORECASE)
 # A closing paragraph that is only an editor's code: "(T.A067/R010)", "(utw/utw)", "[bim]",
 # "(M054)", optionally followed by a timestamp "01-11-2016 18:35:47".
 _EDITOR_CODE = re.compile(
@@ -48,7 +49,8 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _drop_cross_links(lines: list[str]) -> list[str]:
-    """Remove "Baca juga: ..." lines; a bare "Baca juga:" also takes its link list with it."""
+    """Remove "Baca juga: ..." and "(Baca: ...)" lines; a bare "Baca juga:" also takes its
+    link list with it."""
     kept: list[str] = []
     in_list = False
     for line in lines:
