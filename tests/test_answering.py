@@ -496,6 +496,25 @@ def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
     assert "Juku Eja" in showable_spans("Apa julukan tim PSM?")
 
 
+def test_the_end_of_a_bodys_name_is_no_who_answer() -> None:
+    """ "Pertanian" of "Kementerian Pertanian" is left when "Menteri" is trimmed off: no
+    minister. A sentence's first word may still answer who ("Perusahaan wajib ...")."""
+    config = make_config(Path("unused"))
+    analyzer = Analyzer(config.stemmer, config.stopwords)
+
+    def showable_spans(question: str, text: str) -> set[str]:
+        query = Query.build(question, analyzer, lambda t: (100, {}))
+        hits = [Hit("k#0", "k", 1.0, "Zoonosis", text, 0, len(text))]
+        found = assess(query, hits, analyzer, load_model(), config)
+        assert found is not None
+        return {c.text for c in found.candidates if can_show(query, c)}
+
+    ministries = "Isu itu melibatkan Kementerian Kesehatan dan Kementerian Pertanian di Jakarta."
+    assert "Pertanian" not in showable_spans("Siapa Menteri Kesehatan?", ministries)
+    duty = "Perusahaan wajib mendaftarkan karyawan ke BPJS Ketenagakerjaan."
+    assert "Perusahaan" in showable_spans("Siapa yang wajib mendaftarkan karyawan?", duty)
+
+
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
     """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
     such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the

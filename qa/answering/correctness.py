@@ -79,6 +79,7 @@ _REGION = re.compile(
 # word: "Tenggara Nur Alam" is cut from "Sulawesi Tenggara Nur Alam".
 _WEEKDAY = re.compile(rf"\b{alternation(WEEKDAYS + WEEKDAY_VARIANTS)}\b", re.IGNORECASE)
 _COMPASS = re.compile(rf"({_POINTS}|laut)\b", re.IGNORECASE)
+_BODY_TAIL = re.compile(r"(Ke|Pe)[a-z]{3,}an")
 _QUOTES = "\"“”'‘’"
 # Words that stand in for a name without being one: never a "who" or "where" answer.
 _PRONOUNS = frozenset(
@@ -91,9 +92,20 @@ def can_show(query: Query, candidate: Candidate) -> bool:
     """Can this candidate be the short answer at all: not in the dateline, no name in
     quotation marks for "who", and `showable`. The reader and the fitting script
     (`bench/correctness.py`) both ask this."""
-    if candidate.byline or (query.kind is QuestionType.WHO and _quoted(candidate)):
+    if candidate.byline:
+        return False
+    if query.kind is QuestionType.WHO and (_quoted(candidate) or _name_tail(candidate)):
         return False
     return showable(query, candidate.text)
+
+
+def _name_tail(candidate: Candidate) -> bool:
+    """Is the span one *ke-/pe-…-an* word right after a capitalized one: the end of a body's
+    name ("Kementerian Pertanian", "Dinas Kebudayaan"), left when the question's words were
+    trimmed off, never the person a "who" question asks for?"""
+    sentence = candidate.evidence.text
+    before = sentence[: candidate.start].split()
+    return bool(_BODY_TAIL.fullmatch(candidate.text)) and bool(before) and before[-1][0].isupper()
 
 
 def _quoted(candidate: Candidate) -> bool:
