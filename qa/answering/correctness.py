@@ -40,17 +40,18 @@ _TIME_WORDS = re.compile(
     r"|pagi|siang|sore|malam|dini hari|pekan|minggu|bulan|tahun|abad|dekade|kemarin|lalu)\b",
     re.IGNORECASE,
 )
+# Words that count, and can open an amount ("tujuh orang", "ratusan warga").
+_COUNTS = (
+    "se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu"
+    "|setengah|separuh|belasan|puluhan|ratusan|ribuan|jutaan"
+)
 _NUMBER_WORDS = re.compile(
-    r"\d|\b(se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus"
-    r"|seribu|belas|puluh|ratus|ribu|juta|miliar|milyar|triliun|setengah|separuh|belasan"
-    r"|puluhan|ratusan|ribuan|jutaan)\b",
-    re.IGNORECASE,
+    rf"\d|\b({_COUNTS}|belas|puluh|ratus|ribu|juta|miliar|milyar|triliun)\b", re.IGNORECASE
 )
 # An amount starts with its number, its currency or a word that says how near it is: "Olimpiade
 # Rio 2016" holds a number but counts nothing.
 _AMOUNT_START = re.compile(
-    r"\W*(\d|rp\b|us\$|usd\b|\$|€|£|¥|(se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan"
-    r"|sepuluh|sebelas|seratus|seribu|belasan|puluhan|ratusan|ribuan|jutaan|setengah|separuh"
+    rf"\W*(\d|rp\b|us\$|usd\b|\$|€|£|¥|({_COUNTS}"
     r"|sekitar|lebih|kurang|hampir|mencapai|hanya|setidaknya|minimal|maksimal|total|di bawah"
     r"|di atas|seluas|sepanjang|setinggi|seberat|sebanyak|sebesar|senilai|sejumlah)\b)",
     re.IGNORECASE,
@@ -89,9 +90,9 @@ _PRONOUNS = frozenset(
 
 
 def can_show(query: Query, candidate: Candidate) -> bool:
-    """Can this candidate be the short answer at all: not in the dateline, no name in
-    quotation marks for "who", and `showable`. The reader and the fitting script
-    (`bench/correctness.py`) both ask this."""
+    """Can this candidate be the short answer at all: not in the dateline, for "who" no name
+    in quotation marks nor the end of a body's name, and `showable`. The reader and the
+    fitting script (`bench/correctness.py`) both ask this."""
     if candidate.byline:
         return False
     if query.kind is QuestionType.WHO and (_quoted(candidate) or _name_tail(candidate)):
