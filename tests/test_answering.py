@@ -28,6 +28,7 @@ from qa.answering.correctness import can_show, of_asked_kind, showable
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
 from qa.answering.reader import assess, correct_probability, read
+from qa.answering.spans import Candidate
 from qa.answers import Answer, Citation
 from qa.config import Config
 from qa.index import Index
@@ -383,14 +384,25 @@ def test_a_price_question_takes_an_amount_of_money() -> None:
     assert showable(rise, "49 persen")  # a rise in prices, asked in percent
 
 
-def candidates_for(question: str, text: str) -> list[str]:
+def assessed(question: str, text: str) -> tuple[Query, list[Candidate]]:
+    """The question and the short-answer candidates the reader finds in `text` alone."""
     config = make_config(Path("unused"))
     analyzer = Analyzer(config.stemmer, config.stopwords)
     query = Query.build(question, analyzer, lambda t: (100, {}))
     hits = [Hit("p#0", "p", 1.0, "PON", text, 0, len(text))]
     found = assess(query, hits, analyzer, load_model(), config)
     assert found is not None
-    return [c.text for c in found.candidates]
+    return query, found.candidates
+
+
+def candidates_for(question: str, text: str) -> list[str]:
+    return [c.text for c in assessed(question, text)[1]]
+
+
+def showable_for(question: str, text: str) -> set[str]:
+    """The candidates that could be shown as the short answer (`can_show`)."""
+    query, candidates = assessed(question, text)
+    return {c.text for c in candidates if can_show(query, c)}
 
 
 @pytest.mark.parametrize(
@@ -450,13 +462,7 @@ def test_an_age_in_brackets_answers_only_how_old() -> None:
 def test_a_number_joined_to_a_word_is_part_of_a_name() -> None:
     """ "BI 7-day Reverse Repo Rate" names a rate; its "7-day" counts nothing."""
     text = "BI menahan suku bunga acuan (BI 7-day Reverse Repo Rate) di level 4,75 persen."
-    config = make_config(Path("unused"))
-    analyzer = Analyzer(config.stemmer, config.stopwords)
-    query = Query.build("Berapa suku bunga acuan BI?", analyzer, lambda t: (100, {}))
-    hits = [Hit("b#0", "b", 1.0, "BI", text, 0, len(text))]
-    found = assess(query, hits, analyzer, load_model(), config)
-    assert found is not None
-    shown = {c.text for c in found.candidates if can_show(query, c)}
+    shown = showable_for("Berapa suku bunga acuan BI?", text)
     assert "4,75 persen" in shown and not any("7-day" in c for c in shown)
 
 
@@ -464,16 +470,11 @@ def test_a_dateline_is_never_the_short_answer() -> None:
     """ "Palu (ANTARA News) - ": where the story was filed and who filed it. Its spans stay
     candidates (rivals of the others) but are never shown, however they score."""
     text = "Palu (ANTARA News) - Taman Nasional Lore Lindu mengembangkan dua objek wisata."
-    config = make_config(Path("unused"))
-    analyzer = Analyzer(config.stemmer, config.stopwords)
-    query = Query.build("Siapa yang mengembangkan objek wisata?", analyzer, lambda t: (100, {}))
-    hits = [Hit("d#0", "d", 1.0, "TNLL", text, 0, len(text))]
-    found = assess(query, hits, analyzer, load_model(), config)
-    assert found is not None
-    byline = [c for c in found.candidates if c.byline]
+    query, candidates = assessed("Siapa yang mengembangkan objek wisata?", text)
+    byline = [c for c in candidates if c.byline]
     assert "Palu (ANTARA News)" in {c.text for c in byline}
     assert all(c.start < text.index(" - ") for c in byline)
-    others = [c for c in found.candidates if not c.byline]
+    others = [c for c in candidates if not c.byline]
     assert correct_probability(query, byline + others, load_model()) == 0.0
 
 
@@ -481,38 +482,18 @@ def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
     """'tim "Juku Eja"' is a team's nickname, not its coach: a quoted name is never shown
     for "who" (the name beside it can be), while it may answer what a team is called."""
     text = 'Posisi tim "Juku Eja" membuat pelatih Robert Alberts optimistis menatap laga.'
-    config = make_config(Path("unused"))
-    analyzer = Analyzer(config.stemmer, config.stopwords)
-    hits = [Hit("j#0", "j", 1.0, "PSM", text, 0, len(text))]
-
-    def showable_spans(question: str) -> set[str]:
-        query = Query.build(question, analyzer, lambda t: (100, {}))
-        found = assess(query, hits, analyzer, load_model(), config)
-        assert found is not None
-        return {c.text for c in found.candidates if can_show(query, c)}
-
-    coach = showable_spans("Siapa pelatih PSM?")
+    coach = showable_for("Siapa pelatih PSM?", text)
     assert "Juku Eja" not in coach and "Robert Alberts" in coach
-    assert "Juku Eja" in showable_spans("Apa julukan tim PSM?")
+    assert "Juku Eja" in showable_for("Apa julukan tim PSM?", text)
 
 
 def test_the_end_of_a_bodys_name_is_no_who_answer() -> None:
     """ "Pertanian" of "Kementerian Pertanian" is left when "Menteri" is trimmed off: no
     minister. A sentence's first word may still answer who ("Perusahaan wajib ...")."""
-    config = make_config(Path("unused"))
-    analyzer = Analyzer(config.stemmer, config.stopwords)
-
-    def showable_spans(question: str, text: str) -> set[str]:
-        query = Query.build(question, analyzer, lambda t: (100, {}))
-        hits = [Hit("k#0", "k", 1.0, "Zoonosis", text, 0, len(text))]
-        found = assess(query, hits, analyzer, load_model(), config)
-        assert found is not None
-        return {c.text for c in found.candidates if can_show(query, c)}
-
     ministries = "Isu itu melibatkan Kementerian Kesehatan dan Kementerian Pertanian di Jakarta."
-    assert "Pertanian" not in showable_spans("Siapa Menteri Kesehatan?", ministries)
+    assert "Pertanian" not in showable_for("Siapa Menteri Kesehatan?", ministries)
     duty = "Perusahaan wajib mendaftarkan karyawan ke BPJS Ketenagakerjaan."
-    assert "Perusahaan" in showable_spans("Siapa yang wajib mendaftarkan karyawan?", duty)
+    assert "Perusahaan" in showable_for("Siapa yang wajib mendaftarkan karyawan?", duty)
 
 
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
@@ -526,13 +507,8 @@ def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
         "Siapa Menteri Pekerjaan Umum?", hits, lambda t: (100, {}), {"m": text}, config
     )
     assert answer.short_answer == "Djoko Kirmanto"
-    analyzer = Analyzer(config.stemmer, config.stopwords)
-    query = Query.build(
-        "Di mana Djoko Kirmanto meresmikan jalan tol?", analyzer, lambda t: (100, {})
-    )
-    found = assess(query, hits, analyzer, load_model(), config)
-    assert found is not None
-    whole = next(c for c in found.candidates if c.text.endswith(" di Jakarta"))
+    _, candidates = assessed("Di mana Djoko Kirmanto meresmikan jalan tol?", text)
+    whole = next(c for c in candidates if c.text.endswith(" di Jakarta"))
     assert whole.shown(QuestionType.WHERE) == whole.text
     assert whole.shown(QuestionType.WHO) == whole.text.removesuffix(" di Jakarta")
 
