@@ -286,6 +286,45 @@ def asks_price(question: str) -> bool:
     return bool(_PRICE.search(question.lower().strip()))
 
 
+# A question that counts people ("Berapa korban gempa?", "Berapa jumlah penduduk ...?", "How
+# many people died ...?"): a measure ("2,8 Skala Richter", "10 km", "70 persen") never answers it.
+_PEOPLE = (
+    r"(korban|orang|warga|penduduk|pengunjung|peserta|siswa|murid|mahasiswa|pasien|jiwa"
+    r"|tersangka|penumpang|pemudik|atlet|pemain|pekerja|karyawan|pegawai|buruh|tenaga kerja"
+    r"|anggota|personel|personil|pengungsi|wisatawan|turis|penonton|pendukung|pemilih|tentara"
+    r"|prajurit|polisi|petugas|relawan|people|persons|victims|visitors|residents|students"
+    r"|participants|members|workers|employees|passengers|tourists|patients|soldiers|refugees"
+    r"|voters|spectators)"
+)
+_HEAD_COUNT = re.compile(
+    rf"\bberapa(kah)?\s+(banyak(nya)?\s+|jumlah\s+|total\s+)?{_PEOPLE}\b|\bhow many {_PEOPLE}\b"
+)
+
+
+def asks_head_count(question: str) -> bool:
+    return bool(_HEAD_COUNT.search(question.lower()))
+
+
+# A question for who holds an office ("Siapa Menteri Luar Negeri?", "Who is the mayor of ...?",
+# "Ketua PSSI siapa?"): a person holds it, so an acronym alone ("ASEAN", "PSSI") never answers.
+_ROLE = (
+    r"(menteri|presiden|wakil presiden|ketua|gubernur|bupati|wali ?kota|kepala|direktur|dirut"
+    r"|pelatih|kapolri|kapolda|kapolres|kapolsek|sekretaris|sekda|juru ?bicara|jubir|wakil"
+    r"|camat|lurah|rektor|panglima|jaksa|hakim|duta besar|dubes|perdana menteri|raja|ratu"
+    r"|pemimpin|komandan|kapten|manajer|pendiri|penulis|pencipta|sutradara|penyanyi|minister"
+    r"|president|chairman|chair|governor|regent|mayor|head|director|coach|secretary"
+    r"|spokes(man|person)|leader|commander|captain|founder|ambassador|prime minister|king|queen)"
+)
+_ROLE_HOLDER = re.compile(
+    rf"^\W*siapa(kah)?\s+(nama\s+)?{_ROLE}\b|^\W*{_ROLE}\b.*\bsiapa(kah)?\W*$"
+    rf"|^\W*who('s| is| was| will be)\s+(the\s+)?(current\s+|new\s+|former\s+)?{_ROLE}\b"
+)
+
+
+def asks_role_holder(question: str) -> bool:
+    return bool(_ROLE_HOLDER.search(question.lower().strip()))
+
+
 _AGE = re.compile(r"\b(umur(nya)?|usia(nya)?|berusia|how old|age|aged)\b")
 
 

@@ -496,6 +496,26 @@ def test_the_end_of_a_bodys_name_is_no_who_answer() -> None:
     assert "Perusahaan" in showable_for("Siapa yang wajib mendaftarkan karyawan?", duty)
 
 
+def test_a_head_count_is_never_answered_by_a_measure() -> None:
+    """ "Berapa korban gempa?" counts people: the quake's magnitude and depth are numbers
+    near its words, never its answer; a question for the magnitude may still get it."""
+    text = "Gempa 6,4 Skala Richter berkedalaman 10 km itu menewaskan 16 orang di Lombok."
+    victims = showable_for("Berapa korban gempa Lombok?", text)
+    assert "16" in victims and not any("6,4" in c or "10" in c for c in victims)
+    assert not any("Skala" in c for c in showable_for("How many people died in Lombok?", text))
+    assert any("6,4" in c for c in showable_for("Berapa kekuatan gempa Lombok?", text))
+
+
+def test_an_acronym_alone_never_holds_an_office() -> None:
+    """ "Siapa Menteri Luar Negeri?" asks for a person: "ASEAN" is a body near the title.
+    A body may still answer who did something."""
+    text = "Menteri Luar Negeri Retno Marsudi membuka pertemuan ASEAN di Jakarta."
+    minister = showable_for("Siapa Menteri Luar Negeri?", text)
+    assert "ASEAN" not in minister and "Retno Marsudi" in minister
+    body = "Pertemuan itu digelar oleh ASEAN di Jakarta."
+    assert "ASEAN" in showable_for("Siapa yang menggelar pertemuan itu?", body)
+
+
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
     """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
     such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the

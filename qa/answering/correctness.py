@@ -24,7 +24,9 @@ from qa.analysis import (
     QuestionType,
     asks_definition,
     asks_explanation,
+    asks_head_count,
     asks_price,
+    asks_role_holder,
 )
 from qa.answering.model import logistic
 from qa.answering.spans import Candidate
@@ -59,6 +61,13 @@ _AMOUNT_START = re.compile(
 _MONEY = re.compile(
     r"\b(rp|rupiah|dolar|dollar|usd|us\$|euro|ringgit|yen|won|yuan|pound|poundsterling"
     r"|riyal|peso|baht|rupee)\b|\$|€|£|¥",
+    re.IGNORECASE,
+)
+# A measure, not a head count: "2,8 Skala Richter", "10 km", "70 persen".
+_NUMBER = re.compile(r"\d[\d.,]*")
+_MEASURE = re.compile(
+    r"\d[\d.,]*\s*(%|(skala|sr|km|kilometer|meter|m|cm|mm|ton|kg|kilogram|gram|persen|derajat"
+    r"|hektare|hektar|ha|liter|jam|menit|detik|knot|mil)\b)",
     re.IGNORECASE,
 )
 # The words after a region's name that say which part ("Jawa Tengah", "Sulawesi Tenggara").
@@ -97,7 +106,18 @@ def can_show(query: Query, candidate: Candidate) -> bool:
         return False
     if query.kind is QuestionType.WHO and (_quoted(candidate) or _name_tail(candidate)):
         return False
+    if asks_head_count(query.question) and _measured(candidate):
+        return False
     return showable(query, candidate.text)
+
+
+def _measured(candidate: Candidate) -> bool:
+    """Is a number of the span a measure, its unit inside the span or right after it ("6,4"
+    of "6,4 Skala Richter"): never a count of people?"""
+    sentence, start = candidate.evidence.text, candidate.start
+    return any(
+        _MEASURE.match(sentence, start + n.start()) for n in _NUMBER.finditer(candidate.text)
+    )
 
 
 def _name_tail(candidate: Candidate) -> bool:
@@ -127,7 +147,15 @@ def showable(query: Query, text: str) -> bool:
         return False
     if not of_asked_kind(query.kind, text):
         return False
+    if asks_role_holder(question) and _acronym(text):
+        return False
     return not asks_price(question) or bool(_MONEY.search(text))
+
+
+def _acronym(text: str) -> bool:
+    """Only capitals ("ASEAN", "PB PASI", "GA-181"): a body's short name, not a person's."""
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    return bool(words) and all(w.isupper() for w in words)
 
 
 def of_asked_kind(kind: QuestionType, text: str) -> bool:
