@@ -516,6 +516,18 @@ def test_an_acronym_alone_never_holds_an_office() -> None:
     assert "ASEAN" in showable_for("Siapa yang menggelar pertemuan itu?", body)
 
 
+def test_a_title_or_a_kind_of_place_without_its_name_is_no_answer() -> None:
+    """ "Para Direktur Eksekutif Bank Dunia" names no president, and a sentence cut after
+    "di Stasiun" names no station: neither is shown for "who" or "where"."""
+    board = "Para Direktur Eksekutif Bank Dunia menunjuk kembali Jim Yong Kim sebagai presiden."
+    president = showable_for("Siapa presiden Bank Dunia?", board)
+    assert "Direktur Eksekutif" not in president and "Jim Yong Kim" in president
+    cut = "Kereta api pengangkut semen terguling di Stasiun"
+    assert "Stasiun" not in showable_for("Di mana kereta semen terguling?", cut)
+    named = "Kereta api pengangkut semen terguling di Stasiun Pauh."
+    assert "Stasiun Pauh" in showable_for("Di mana kereta semen terguling?", named)
+
+
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
     """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
     such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the

@@ -74,15 +74,30 @@ _MEASURE = re.compile(
 _POINTS = "utara|selatan|timur|barat|tengah|tenggara|daya|raya"
 # A region or a place, not a person or an organisation: never a "who" answer ("Kalimantan
 # Tengah" for "Bupati Kotawaringin Timur siapa?", "Jalan Kihapit Timur", "Gedung Promoter").
-_REGION = re.compile(
+_PLACE_WORDS = (
     r"(provinsi|kabupaten|kota|kecamatan|desa|kelurahan|jalan|jl|gedung|stadion|bandara"
     r"|bandar udara|pelabuhan|hotel|masjid|gereja|pura|vihara|klenteng|terminal|jembatan"
     r"|bendungan|waduk|gunung|sungai|danau|pantai|pulau|teluk|selat|tol|bundaran|halte"
-    r"|lapangan|gelanggang)\.?\s+\S.*"
+    r"|lapangan|gelanggang|stasiun|pasar|kampung|dusun|kawasan|wilayah|daerah|kantor)"
+)
+_REGION = re.compile(
+    rf"{_PLACE_WORDS}\.?\s+\S.*"
     r"|(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
     r"|aceh|riau|kepulauan riau|jambi|bengkulu|lampung|banten|yogyakarta|gorontalo"
     r"|bangka belitung|jabar|jateng|jatim|sumut|sumbar|sumsel|kalbar|kalteng|kalsel|kaltim"
     rf"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+({_POINTS}|pusat))*",
+    re.IGNORECASE,
+)
+# A title or a kind of place with no name to it ("Direktur Eksekutif", "Perdana Menteri",
+# "Stasiun"): what stands before a name, never the one a "who" or "where" question asks for.
+_TITLE = (
+    r"(menteri|presiden|wakil|ketua|gubernur|bupati|wali ?kota|walikota|kepala|direktur|dirut"
+    r"|sekretaris|pelatih|kapolri|kapolda|kapolres|kapolsek|camat|lurah|rektor|dekan|panglima"
+    r"|jaksa|hakim|duta|perdana|manajer|komisaris|juru|prof|profesor|dr|dokter)"
+)
+_UNNAMED = re.compile(
+    rf"{_TITLE}\.?(\s+({_TITLE}|umum|utama|eksekutif|jenderal|besar|agung|bicara|muda|senior)"
+    rf"\.?)*|{_PLACE_WORDS}",
     re.IGNORECASE,
 )
 # A weekday is no part of a name ("Indosiar Sabtu"), and a name never starts with a compass
@@ -169,7 +184,7 @@ def of_asked_kind(kind: QuestionType, text: str) -> bool:
     if kind in (QuestionType.WHO, QuestionType.WHERE):
         if kind is QuestionType.WHO and (_REGION.fullmatch(text.strip()) or _COMPASS.match(text)):
             return False
-        if _WEEKDAY.search(text):
+        if _WEEKDAY.search(text) or _UNNAMED.fullmatch(text.strip()):
             return False
         return first[0].isupper() and first.lower() not in _PRONOUNS and not _is_date(text)
     if kind is QuestionType.WHEN:
