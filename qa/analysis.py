@@ -334,6 +334,18 @@ def asks_age(question: str) -> bool:
     return bool(_AGE.search(question.lower()))
 
 
+# A question for how long something lasts or how old it is ("Berapa lama ...?", "Berapa
+# tahunkah ...?", "How long ...?", "How many years ...?"): "12 tahun" answers it, and is no date.
+_DURATION = re.compile(
+    r"\bberapa(kah)?\s+(lama|tahun|bulan|minggu|pekan|hari|abad|dekade)(kah|nya)?\b"
+    r"|\bselama berapa\b|\bhow long\b|\bhow many (years|months|weeks|days|decades|centuries)\b"
+)
+
+
+def asks_duration(question: str) -> bool:
+    return bool(_DURATION.search(question.lower())) or asks_age(question)
+
+
 def question_type(question: str) -> QuestionType:
     """The kind its first question word asks for: "How old was he when ...?" asks a number,
     "Who was mayor when ...?" a person."""

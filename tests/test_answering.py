@@ -528,6 +528,15 @@ def test_a_title_or_a_kind_of_place_without_its_name_is_no_answer() -> None:
     assert "Stasiun Pauh" in showable_for("Di mana kereta semen terguling?", named)
 
 
+def test_how_long_and_how_old_are_answered_in_years_not_read_as_dates() -> None:
+    """ "12 tahun" answers "Sudah berapa lama ...?" and "How old ...?"; for a plain count it
+    stays no answer (as in "Nomor 12 Tahun 2005")."""
+    text = "Kasparov (54) kembali bertanding setelah 12 tahun pensiun dari catur."
+    assert "12 tahun" in showable_for("Sudah berapa lama Kasparov pensiun?", text)
+    assert "12 tahun" in showable_for("How long was Kasparov retired?", text)
+    assert "12 tahun" not in showable_for("Berapa jumlah pertandingan Kasparov?", text)
+
+
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
     """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
     such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the

@@ -23,6 +23,7 @@ from qa.analysis import (
     TOKEN,
     QuestionType,
     asks_definition,
+    asks_duration,
     asks_explanation,
     asks_head_count,
     asks_price,
@@ -56,6 +57,11 @@ _AMOUNT_START = re.compile(
     rf"\W*(\d|rp\b|us\$|usd\b|\$|€|£|¥|({_COUNTS}"
     r"|sekitar|lebih|kurang|hampir|mencapai|hanya|setidaknya|minimal|maksimal|total|di bawah"
     r"|di atas|seluas|sepanjang|setinggi|seberat|sebanyak|sebesar|senilai|sejumlah)\b)",
+    re.IGNORECASE,
+)
+# How long, or how old: "12 tahun", "tiga pekan", "9 tahun 6 bulan" (else read as a date).
+_SPAN_OF_TIME = re.compile(
+    rf"\W*(({_COUNTS}|\d[\d.,]*)\s+(tahun|bulan|minggu|pekan|hari|abad|dekade)\b\s*)+\W*",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -160,7 +166,9 @@ def showable(query: Query, text: str) -> bool:
     question = query.question
     if asks_explanation(question) or asks_definition(question):
         return False
-    if not of_asked_kind(query.kind, text):
+    if not of_asked_kind(query.kind, text) and not (
+        asks_duration(question) and _SPAN_OF_TIME.fullmatch(text)
+    ):
         return False
     if asks_role_holder(question) and _acronym(text):
         return False
