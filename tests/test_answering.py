@@ -478,6 +478,20 @@ def test_a_dateline_is_never_the_short_answer() -> None:
     assert correct_probability(query, byline + others, load_model()) == 0.0
 
 
+@pytest.mark.parametrize(
+    "dateline", ["Suara.com - ", "Jakarta, CNN Indonesia -- ", "Medan, Kompas - "]
+)
+def test_a_dateline_without_brackets_is_no_answer_and_no_part_of_one(dateline: str) -> None:
+    """Other outlets write the dateline without brackets; a name run on from it shows
+    without it ("Presiden Susilo Bambang Yudhoyono", not "Kompas - Presiden ...")."""
+    text = dateline + "Presiden Susilo Bambang Yudhoyono memimpin rapat kabinet terbatas."
+    query, candidates = assessed("Siapa yang memimpin rapat kabinet?", text)
+    shown = [c for c in candidates if can_show(query, c)]
+    assert any(c.text.endswith("Susilo Bambang Yudhoyono") for c in shown)
+    assert all(c.start >= len(dateline) for c in shown)
+    assert all(not c.byline for c in candidates if c.start >= len(dateline))
+
+
 def test_a_name_in_quotation_marks_is_no_who_answer() -> None:
     """'tim "Juku Eja"' is a team's nickname, not its coach: a quoted name is never shown
     for "who" (the name beside it can be), while it may answer what a team is called."""

@@ -40,9 +40,13 @@ _BRACKETED = re.compile(r"\s*\(\s*([^()\s]+)\s*\)")
 _EXPANSION = re.compile(r"\b(kepanjangan|singkatan|stands? for|short for|abbreviat\w*)\b", re.I)
 # A name with an age in brackets, as news writes it: "Takeru Kobayashi (38)".
 _AGE_AFTER_NAME = re.compile(r"[A-Z][\w.'’-]*\s*\(\d{1,3}\)")
-# A news dateline, "Palu (ANTARA News) - " or "DEPOK (Pos Kota) – ": where the story was
-# filed and who filed it, never the answer (its candidates still count as rivals).
-_DATELINE = re.compile(r"[^()\n]{1,40}\((?=[^()]*[A-Za-z])[^()\d]{2,30}\)\s*[-–—]\s")
+# A news dateline, "Palu (ANTARA News) - ", "DEPOK (Pos Kota) – ", "Jakarta, CNN Indonesia
+# -- ", "Suara.com - ": where the story was filed and who filed it, never the answer (its
+# candidates still count as rivals).
+_DATELINE = re.compile(
+    r"[^()\n]{1,40}\((?=[^()]*[A-Za-z])[^()\d]{2,30}\)\s*[-–—]\s"
+    r"|(?=[^\n]{1,45}\s[-–—])[A-Z][\w.]*(,?\s+[A-Z][\w.]*){0,4}\s+[-–—]{1,2}\s"
+)
 
 
 # Where a candidate came from (name, number, date, clause, window, segment) is a feature, so
@@ -162,6 +166,8 @@ def _sentence_candidates(
     for (i0, j0), sources in raw_spans(tokens, sentence, names, matched, analyzer).items():
         keeps_unit = bool(sources & {"number", "date"})  # "84 penumpang" keeps its unit
         i, j = (i0, j0) if keeps_unit else trim(tokens, i0, j0, asked.said, analyzer)
+        if dateline and i < j and tokens[i][0] < dateline.end() < tokens[j - 1][1]:
+            i = next(k for k in range(i, j) if tokens[k][0] >= dateline.end())  # past it
         if i >= j or (i, j) in seen:
             continue
         seen.add((i, j))
