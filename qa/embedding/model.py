@@ -60,11 +60,13 @@ def native_bf16(flags: frozenset[str] | None = None) -> bool:
 
 
 @cache
-def int8_passes(model: str) -> bool:
-    """Did int8 keep FacQA valid MRR@10 within the gate for this model (precision.json)?"""
+def int8_passes(model: str, use: str = "int8") -> bool:
+    """Did int8 keep FacQA valid MRR@10 within the gate for this model (precision.json)?
+    `use`: "int8" for an index of int8 vectors, "int8_questions" for int8 questions over
+    float passages."""
     measured = json.loads(PRECISION_FILE.read_text("utf-8"))
     gate = measured["gate_mrr@10"]
-    found = measured["int8"].get(model)
+    found = measured.get(use, {}).get(model)
     return found is not None and all(found[k] >= -gate for k in ("hybrid_mrr@10", "dense_mrr@10"))
 
 

@@ -10,7 +10,9 @@ made from the fp32 file on first use.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -27,14 +29,20 @@ def quantize(folder: Path) -> Path:
     if not out.exists():
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
+        print(f"quantizing the model to int8 in {folder} (once)", file=sys.stderr)
         tmp = folder / f".{out.name}.{os.getpid()}"
-        quantize_dynamic(
-            folder / FILES["fp32"],
-            tmp,
-            op_types_to_quantize=["MatMul"],
-            per_channel=True,
-            weight_type=QuantType.QInt8,
-        )
+        root = logging.getLogger()
+        level, root.level = root.level, logging.ERROR  # its advice on pre-processing
+        try:
+            quantize_dynamic(
+                folder / FILES["fp32"],
+                tmp,
+                op_types_to_quantize=["MatMul"],
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+            )
+        finally:
+            root.level = level
         os.replace(tmp, out)
     return out
 
