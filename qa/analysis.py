@@ -215,7 +215,7 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         QuestionType.WHEN,
         re.compile(
-            r"\b(kapan|kapankah|(tanggal|tahun|bulan|hari) (berapa|apa)(kah)?|when"
+            r"\b(kapan|kapankah|(tanggal|tahun|bulan|hari|jam|pukul) (berapa|apa)(kah)?|when"
             r"|(what|which) (year|date|day|month|time))\b"
         ),
     ),
@@ -228,7 +228,10 @@ _QUESTION_CUES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
     (QuestionType.WHO, re.compile(r"\b(siapa|siapakah|who|whom)\b")),
-    (QuestionType.WHERE, re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|manakah|where)\b")),
+    (
+        QuestionType.WHERE,
+        re.compile(r"\b(di ?mana|di ?manakah|ke ?mana|dari ?mana(kah)?|manakah|where)\b"),
+    ),
 ]
 # A date word: an Indonesian month or weekday name, or a year.
 _MONTHS = re.compile(
@@ -344,6 +347,15 @@ _DURATION = re.compile(
 
 def asks_duration(question: str) -> bool:
     return bool(_DURATION.search(question.lower())) or asks_age(question)
+
+
+# A question for the time of day ("Jam berapa ...?", "Pukul berapa ...?", "What time ...?"):
+# a date ("14/11") does not answer it.
+_CLOCK_TIME = re.compile(r"\b(jam|pukul) berapa(kah)?\b|\bwhat time\b|\bat what time\b")
+
+
+def asks_clock_time(question: str) -> bool:
+    return bool(_CLOCK_TIME.search(question.lower()))
 
 
 def question_type(question: str) -> QuestionType:

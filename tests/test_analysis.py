@@ -99,6 +99,9 @@ def test_english_question_keeps_names_and_numbers() -> None:
         ("How old was John Hall when he received the Nobel Prize?", QuestionType.HOW_MANY),
         ("Who was the mayor when the flood hit?", QuestionType.WHO),
         ("Di kota manakah letak kantor pusat WHO?", QuestionType.WHERE),
+        ("Dia berasal dari mana?", QuestionType.WHERE),
+        ("Jam berapa kebakaran itu terjadi?", QuestionType.WHEN),  # a time, not a count
+        ("Pukul berapa demo itu bubar?", QuestionType.WHEN),
     ],
 )
 def test_question_types(question: str, kind: QuestionType) -> None:

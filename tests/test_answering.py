@@ -551,6 +551,13 @@ def test_how_long_and_how_old_are_answered_in_years_not_read_as_dates() -> None:
     assert "12 tahun" not in showable_for("Berapa jumlah pertandingan Kasparov?", text)
 
 
+def test_a_time_of_day_answers_jam_berapa_and_a_date_does_not() -> None:
+    text = "Kebakaran pada Senin (3/10) itu terjadi sekitar pukul 13.45 WIB di Kamal."
+    shown = showable_for("Jam berapa kebakaran itu terjadi?", text)
+    assert "3/10" not in shown and any("13.45" in c for c in shown)
+    assert "3/10" in showable_for("Kapan kebakaran itu terjadi?", text)
+
+
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:
     """The name generator runs "Djoko Kirmanto di Jakarta" together (the scorer was fit on
     such spans); the reader shows "Djoko Kirmanto" for "who", and a place question keeps the

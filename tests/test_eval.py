@@ -354,6 +354,8 @@ def test_load_gold_reads_all_fields(tmp_path):
     items = load_gold([path])
     assert items[0] == GoldItem("q1", "Siapa?", ("Badri",), ("a1",), False, "id", "legal", path)
     assert items[1].unanswerable and items[1].answers == ()
+    followup = write_lines(tmp_path / "f.jsonl", {**GOOD, "history": ["Siapa Sekda?", "Dan?"]})
+    assert load_gold([followup])[0].history == ("Siapa Sekda?", "Dan?")
 
 
 @pytest.mark.parametrize(
@@ -369,6 +371,7 @@ def test_load_gold_reads_all_fields(tmp_path):
         ({**GOOD, "unanswerable": "yes"}, "true or false"),
         ({**GOOD, "question": " "}, "question must be a non-empty string"),
         ({**GOOD, "answers": ["..."]}, "empty once punctuation"),
+        ({**GOOD, "history": "Siapa Sekda?"}, "history must be a list of earlier questions"),
     ],
 )
 def test_bad_gold_lines_name_the_file_and_line(tmp_path, line, message):
@@ -486,3 +489,17 @@ def test_evaluate_times_the_same_answer_as_ask(shared):
     assert result["metrics"]["citation_verified"] == 1
     assert result["questions"][1]["f1"] is None  # unanswerable: scored by abstention only
     assert shared.index.store.chunk("no-such-chunk") is None
+
+
+def test_a_followup_is_evaluated_after_its_earlier_questions(shared):
+    """A gold follow-up is asked as the chat asks it: its earlier questions first, then the
+    follow-up with them as history ("Siapa wali kotanya?" alone names no city)."""
+    from conftest import SEED_ID
+
+    first = "Apa yang dilakukan Pemkot Bandarlampung untuk UMKM?"
+    gold = [GoldItem("f1", "Siapa wali kotanya?", ("Herman HN",), (SEED_ID,), history=(first,))]
+    row = evaluate(shared.index, gold)["questions"][0]
+    asked = shared.index.ask("Siapa wali kotanya?", history=[(first, shared.index.ask(first))])
+    assert row["history"] == [first] and row["short_answer"] == asked.short_answer == "Herman HN"
+    alone = evaluate(shared.index, [GoldItem("f2", "Siapa wali kotanya?", ("Herman HN",), ())])
+    assert alone["questions"][0]["short_answer"] != "Herman HN"

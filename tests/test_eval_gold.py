@@ -82,7 +82,10 @@ def test_facqa_gold_answers_are_verbatim_spans_of_every_doc_id():
         _check_spans(gold, texts)
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "short.jsonl", "dev-short.jsonl"])
+NEWS_SETS = ["dev.jsonl", "short.jsonl", "dev-short.jsonl"]
+
+
+@pytest.mark.parametrize("name", NEWS_SETS)
 def test_news_dev_answers_are_verbatim_spans_and_apart_from_the_gold(sample_texts, name):
     dev = load_gold([ROOT / "eval" / "news" / name])
     _check_spans(dev, sample_texts)
@@ -94,6 +97,15 @@ def test_news_dev_answers_are_verbatim_spans_and_apart_from_the_gold(sample_text
     if name != "dev.jsonl":  # short questions, about articles the held-out sets do not use
         assert all(2 <= len(g.question.split()) <= 5 for g in dev)
         assert not {d for g in held_out for d in g.doc_ids} & {d for g in dev for d in g.doc_ids}
+
+
+def test_news_followups_lean_on_earlier_questions_over_articles_no_other_set_uses(sample_texts):
+    followups = load_gold([ROOT / "eval" / "news" / "dev-followup.jsonl"])
+    _check_spans(followups, sample_texts)
+    assert len(followups) == 60 and all(len(g.history) == 1 for g in followups)
+    assert sum(g.lang == "en" for g in followups) == 20
+    others = load_gold([NEWS] + [ROOT / "eval" / "news" / n for n in NEWS_SETS])
+    assert not {d for g in others for d in g.doc_ids} & {d for g in followups for d in g.doc_ids}
 
 
 def test_english_facqa_valid_is_a_translation_question_by_question():

@@ -22,6 +22,7 @@ from qa.analysis import (
     NAMED_NUMBER,
     TOKEN,
     QuestionType,
+    asks_clock_time,
     asks_definition,
     asks_duration,
     asks_explanation,
@@ -62,6 +63,11 @@ _AMOUNT_START = re.compile(
 # How long, or how old: "12 tahun", "tiga pekan", "9 tahun 6 bulan" (else read as a date).
 _SPAN_OF_TIME = re.compile(
     rf"\W*(({_COUNTS}|\d[\d.,]*)\s+(tahun|bulan|minggu|pekan|hari|abad|dekade)\b\s*)+\W*",
+    re.IGNORECASE,
+)
+# A time of day: "13.45 WIB", "pukul 09.00", "dini hari".
+_CLOCK = re.compile(
+    r"\b\d{1,2}[.:]\d{2}\b|\b(pukul|jam|wib|wita|wit|pagi|siang|sore|malam|dini hari)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -171,6 +177,8 @@ def showable(query: Query, text: str) -> bool:
     ):
         return False
     if asks_role_holder(question) and _acronym(text):
+        return False
+    if asks_clock_time(question) and not _CLOCK.search(text):
         return False
     return not asks_price(question) or bool(_MONEY.search(text))
 

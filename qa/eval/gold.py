@@ -32,10 +32,11 @@ class GoldItem:
     lang: str | None = None
     type: str | None = None  # optional label for the per-type report, e.g. "legal"
     source: str = ""  # the file it came from
+    history: tuple[str, ...] = ()  # a follow-up's earlier questions, oldest first
 
 
 _REQUIRED = {"id", "question", "answers", "doc_ids"}
-_OPTIONAL = {"unanswerable", "lang", "type"}
+_OPTIONAL = {"unanswerable", "lang", "type", "history"}
 
 
 def load_gold(paths: Iterable[str | Path]) -> list[GoldItem]:
@@ -77,6 +78,7 @@ def _gold_item(line: str, where: str, source: str) -> GoldItem:
         lang=row.get("lang"),
         type=row.get("type"),
         source=source,
+        history=tuple(row.get("history", ())),
     )
 
 
@@ -120,3 +122,6 @@ def _check_values(row: dict[str, Any], where: str) -> None:
     for key in ("lang", "type"):
         if row.get(key) is not None and not isinstance(row[key], str):
             raise GoldError(f"{where}: {key} must be a string")
+    history = row.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(q, str) and q.strip() for q in history):
+        raise GoldError(f"{where}: history must be a list of earlier questions (strings)")

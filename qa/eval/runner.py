@@ -40,9 +40,13 @@ def question_kind(item: GoldItem) -> str:
 
 
 def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None) -> dict:
-    """Retrieve, then answer (timed apart, as `Index.ask` chains them), then score."""
+    """Retrieve, then answer (timed apart, as `Index.ask` chains them), then score. A
+    follow-up's earlier questions are asked first, as a chat would, untimed."""
+    turns: list[tuple[str, Answer]] = []
+    for earlier in item.history:
+        turns.append((earlier, index.ask(earlier, history=turns)))
     started = time.perf_counter()
-    query = index.query(item.question)
+    query = index.query(item.question, turns)
     hits = index.search(query, k=max(k, DEPTH), retriever=retriever)
     retrieved = time.perf_counter()
     answer = index.answer_hits(query, hits[:k])
@@ -50,6 +54,7 @@ def evaluate_question(index: Any, item: GoldItem, k: int, retriever: str | None)
     row: dict[str, Any] = {
         "id": item.id,
         "question": item.question,
+        "history": list(item.history),
         "type": question_kind(item),
         "lang": item.lang or query.lang,
         "unanswerable": item.unanswerable,
