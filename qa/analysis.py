@@ -275,12 +275,16 @@ def asks_definition(question: str) -> bool:
     return len(subject.split()) <= 4 and not _NOT_SUBJECT.search(subject)
 
 
-# A question about what something costs ("Berapa harga tiket ...?", "Harga kopi berapa?",
-# "How much does it cost?", "What is the fare ...?"); not "Berapa persen kenaikan harga?".
-_PRICE_WORD = r"(harga|biaya|tarif|ongkos|price|cost|fee|fare)s?"
+# A question about what something costs, or another sum of money ("Berapa harga tiket ...?",
+# "Harga kopi berapa?", "How much does it cost?", "What is the fare ...?", "Berapa denda
+# ...?", "How much is the fine ...?"); not "Berapa persen kenaikan harga?".
+_PRICE_WORD = (
+    r"(harga|biaya|tarif|ongkos|denda|gaji|upah|price|cost|fee|fare|fine|salary|wage)(s|nya)?"
+)
 _PRICE = re.compile(
     rf"\bberapa(kah)? {_PRICE_WORD}\b|\b{_PRICE_WORD}\b.*\bberapa(kah)?\W*$"
     r"|\bhow much\b.*\b(cost|costs|charge|charges)\b"
+    rf"|\bhow much (is|are|was|were|will be) (the |a |an )?(\w+ ){{0,2}}{_PRICE_WORD}\b"
     rf"|\bwhat( is|'s| was| are| were) the( \w+){{0,3}} {_PRICE_WORD}\b|^\W*{_PRICE_WORD} of\b"
 )
 
