@@ -24,7 +24,7 @@ from conftest import (
 
 from qa.analysis import Analyzer, QuestionType
 from qa.answering.citations import verify_citation
-from qa.answering.correctness import can_show, of_asked_kind, showable
+from qa.answering.correctness import can_show, displayed, of_asked_kind, showable
 from qa.answering.evidence import score_sentences
 from qa.answering.model import load_model
 from qa.answering.reader import assess, correct_probability, read
@@ -559,6 +559,20 @@ def test_a_time_of_day_answers_jam_berapa_and_a_date_does_not() -> None:
     shown = showable_for("Jam berapa kebakaran itu terjadi?", text)
     assert "3/10" not in shown and any("13.45" in c for c in shown)
     assert "3/10" in showable_for("Kapan kebakaran itu terjadi?", text)
+
+
+def test_an_office_holder_shows_without_the_body_or_place_before_the_name() -> None:
+    """ "Ketua DPR RI Setya Novanto" for "Siapa Ketua DPR?" leaves "RI Setya Novanto" once
+    the question's words are trimmed; the reader shows "Setya Novanto". A company keeps its
+    "PT", and a question that does not ask for an office holder sees the span as it is."""
+    text = "Ketua DPR RI Setya Novanto tidak memenuhi panggilan PT Freeport Indonesia."
+    query, candidates = assessed("Siapa Ketua DPR?", text)
+    span = next(c for c in candidates if c.text == "RI Setya Novanto")
+    assert displayed(query, span) == "Setya Novanto"
+    company = next(c for c in candidates if c.text.startswith("PT Freeport"))
+    assert displayed(query, company) == company.text
+    other, _ = assessed("Siapa yang tidak memenuhi panggilan?", text)
+    assert displayed(other, span) == "RI Setya Novanto"
 
 
 def test_a_who_answer_shows_the_name_without_where_it_was_said() -> None:

@@ -92,14 +92,13 @@ _PLACE_WORDS = (
     r"|bendungan|waduk|gunung|sungai|danau|pantai|pulau|teluk|selat|tol|bundaran|halte"
     r"|lapangan|gelanggang|stasiun|pasar|kampung|dusun|kawasan|wilayah|daerah|kantor)"
 )
-_REGION = re.compile(
-    rf"{_PLACE_WORDS}\.?\s+\S.*"
-    r"|(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
+_PROVINCES = (
+    r"(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
     r"|aceh|riau|kepulauan riau|jambi|bengkulu|lampung|banten|yogyakarta|gorontalo"
     r"|bangka belitung|jabar|jateng|jatim|sumut|sumbar|sumsel|kalbar|kalteng|kalsel|kaltim"
-    rf"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+({_POINTS}|pusat))*",
-    re.IGNORECASE,
+    rf"|sulut|sulteng|sulsel|sultra|ntt|ntb)(\s+({_POINTS}|pusat))*"
 )
+_REGION = re.compile(rf"{_PLACE_WORDS}\.?\s+\S.*|{_PROVINCES}", re.IGNORECASE)
 # A title or a kind of place with no name to it ("Direktur Eksekutif", "Perdana Menteri",
 # "Stasiun"): what stands before a name, never the one a "who" or "where" question asks for.
 _TITLE = (
@@ -111,6 +110,20 @@ _UNNAMED = re.compile(
     rf"{_TITLE}\.?(\s+({_TITLE}|umum|utama|eksekutif|jenderal|besar|agung|bicara|muda|senior)"
     rf"\.?)*|{_PLACE_WORDS}",
     re.IGNORECASE,
+)
+# What may stand before the name of whoever holds an office, left when the question's own
+# words were trimmed off: a body's acronym ("Ketua DPR RI Setya Novanto") or a country or
+# region ("Pelatih asal Belanda Frank de Boer", "Gubernur Sulawesi Tenggara Nur Alam").
+_COUNTRIES = (
+    "amerika serikat|amerika|belanda|inggris|prancis|perancis|jerman|italia|spanyol|portugal"
+    "|belgia|swiss|swedia|norwegia|denmark|polandia|ukraina|rusia|jepang|china|cina|tiongkok"
+    "|korea selatan|korea utara|india|pakistan|australia|selandia baru|malaysia|singapura"
+    "|thailand|filipina|vietnam|myanmar|kamboja|brunei|timor leste|brasil|argentina|kanada"
+    "|meksiko|mesir|arab saudi|iran|irak|turki|palestina|israel|afrika selatan|nigeria"
+)
+_QUALIFIERS = re.compile(
+    rf"(((?!(PT|CV|UD|TV|FC)\b)[A-Z]{{2,}}|(?i:{_COUNTRIES}|{_PROVINCES}))\s+)+"
+    r"(?=[A-Z])"
 )
 # A weekday is no part of a name ("Indosiar Sabtu"), and a name never starts with a compass
 # word: "Tenggara Nur Alam" is cut from "Sulawesi Tenggara Nur Alam".
@@ -136,6 +149,18 @@ def can_show(query: Query, candidate: Candidate) -> bool:
     if asks_head_count(query.question) and _measured(candidate):
         return False
     return showable(query, candidate.text)
+
+
+def displayed(query: Query, candidate: Candidate) -> str:
+    """The short answer as a reader sees it: `Candidate.shown`, and for a question about who
+    holds an office the name without the body or place before it ("RI Setya Novanto" for
+    "Siapa Ketua DPR?" shows as "Setya Novanto", "Belanda Frank de Boer" as "Frank de Boer")."""
+    text = candidate.shown(query.kind)
+    if query.kind is not QuestionType.WHO or not asks_role_holder(query.question):
+        return text
+    found = _QUALIFIERS.match(text)
+    name = text[found.end() :] if found else text
+    return name if not name.isupper() and not _COMPASS.match(name) else text
 
 
 def _measured(candidate: Candidate) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from qa.analysis import Analyzer
 from qa.answering import abstention
 from qa.answering.citations import cite, verify_citation
-from qa.answering.correctness import can_show, features
+from qa.answering.correctness import can_show, displayed, features
 from qa.answering.duties import DUTY_COVERAGE, asks_duty, duty_clause
 from qa.answering.evidence import Evidence, score_sentences
 from qa.answering.model import AnswerModel
@@ -93,7 +93,7 @@ def read(
     chosen = candidates[0].evidence if candidates else best
     bar = model.short_bar(query.lang) + config.short_answer_shift
     shown = bool(right) and right >= bar  # 0: not the kind asked for, never shown
-    short = candidates[0].shown(query.kind) if shown else None  # else the quotes alone
+    short = displayed(query, candidates[0]) if shown else None  # else the quotes alone
     duty = _duty(query, evidence[: config.answer_sentences])
     if duty is not None:  # its clause answers; the factoid candidates' probability does not
         chosen, short, right = duty
@@ -109,7 +109,7 @@ def read(
         short = right = None  # its sentence cannot be shown, nor the answer taken from it
     elif short is not None and _other_year(query, chosen.hit):
         short = None  # "Juara Liga 1 musim 2019?" from an article of 2017 about 2017
-    withheld = candidates[0].shown(query.kind) if right is not None and short is None else None
+    withheld = displayed(query, candidates[0]) if right is not None and short is None else None
     return Answer(
         short,
         False,
