@@ -90,7 +90,7 @@ _PLACE_WORDS = (
     r"(provinsi|kabupaten|kota|kecamatan|desa|kelurahan|jalan|jl|gedung|stadion|bandara"
     r"|bandar udara|pelabuhan|hotel|masjid|gereja|pura|vihara|klenteng|terminal|jembatan"
     r"|bendungan|waduk|gunung|sungai|danau|pantai|pulau|teluk|selat|tol|bundaran|halte"
-    r"|lapangan|gelanggang|stasiun|pasar|kampung|dusun|kawasan|wilayah|daerah|kantor)"
+    r"|lapangan|gelanggang|stasiun|pasar|kampung|dusun|kawasan|wilayah)"
 )
 _PROVINCES = (
     r"(jawa|sumatera|sumatra|kalimantan|sulawesi|papua|nusa tenggara|bali|maluku|jakarta"
@@ -100,7 +100,8 @@ _PROVINCES = (
 )
 _REGION = re.compile(rf"{_PLACE_WORDS}\.?\s+\S.*|{_PROVINCES}", re.IGNORECASE)
 # A title or a kind of place with no name to it ("Direktur Eksekutif", "Perdana Menteri",
-# "Stasiun"): what stands before a name, never the one a "who" or "where" question asks for.
+# "Stasiun", "Kantor"): what stands before a name, never the one a "who" or "where" question
+# asks for. (With its name, "Kantor Imigrasi" is a body, and may answer "who".)
 _TITLE = (
     r"(menteri|presiden|wakil|ketua|gubernur|bupati|wali ?kota|walikota|kepala|direktur|dirut"
     r"|sekretaris|pelatih|kapolri|kapolda|kapolres|kapolsek|camat|lurah|rektor|dekan|panglima"
@@ -108,7 +109,7 @@ _TITLE = (
 )
 _UNNAMED = re.compile(
     rf"{_TITLE}\.?(\s+({_TITLE}|umum|utama|eksekutif|jenderal|besar|agung|bicara|muda|senior)"
-    rf"\.?)*|{_PLACE_WORDS}",
+    rf"\.?)*|{_PLACE_WORDS}|daerah|kantor",
     re.IGNORECASE,
 )
 # What may stand before the name of whoever holds an office, left when the question's own
