@@ -265,7 +265,9 @@ def test_a_well_cited_answer_streams_then_is_verified_with_sources(
     assert isinstance(final, Answer)
     scripted = well_cited(fake.requests[0]["body"]).pieces
     assert [p for _, p in pieces] == scripted  # the model's text, as it came
-    assert done - pieces[0][0] >= 0.4  # the first piece was yielded before the stream ended
+    # the first piece was yielded before the stream ended (half the stall: a loaded machine
+    # may hand it over late)
+    assert done - pieces[0][0] >= 0.25
     assert final.mode == "llm" and final.notes == [] and not final.abstained
     assert final.lang == "en"
     assert [c.n for c in final.citations] == [1, 2]
