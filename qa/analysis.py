@@ -277,9 +277,11 @@ def asks_definition(question: str) -> bool:
 
 # A question about what something costs, or another sum of money ("Berapa harga tiket ...?",
 # "Harga kopi berapa?", "How much does it cost?", "What is the fare ...?", "Berapa denda
-# ...?", "How much is the fine ...?"); not "Berapa persen kenaikan harga?".
+# ...?", "How much is the fine ...?", "Berapa nilai transaksinya?"); not "Berapa persen
+# kenaikan harga?" nor "Berapakah penurunan nilai ekspor?".
 _PRICE_WORD = (
-    r"(harga|biaya|tarif|ongkos|denda|gaji|upah|price|cost|fee|fare|fine|salary|wage)(s|nya)?"
+    r"(harga|biaya|tarif|ongkos|denda|gaji|upah|nilai|price|cost|fee|fare|fine|salary|wage"
+    r"|value|worth)(s|nya)?"
 )
 _PRICE = re.compile(
     rf"\bberapa(kah)? {_PRICE_WORD}\b|\b{_PRICE_WORD}\b.*\bberapa(kah)?\W*$"

@@ -382,7 +382,8 @@ def test_a_price_question_takes_an_amount_of_money() -> None:
     rise = Query.build("Berapa persen kenaikan harga tiket?", analyzer, lambda t: (100, {}))
     assert showable(price, "Rp 1.200.000") and not showable(price, "49 persen")
     assert showable(rise, "49 persen")  # a rise in prices, asked in percent
-    for question in ("How much is the fine for breaking the odd-even rule?", "Berapa dendanya?"):
+    fines = ("How much is the fine for breaking the odd-even rule?", "Berapa dendanya?")
+    for question in (*fines, "Berapa nilai ekspor mutiara itu?"):
         fine = Query.build(question, analyzer, lambda t: (100, {}))  # a fine is money too
         assert showable(fine, "Rp 500.000") and not showable(fine, "219 pengendara"), question
 
