@@ -238,7 +238,7 @@ _MONTHS = re.compile(
     rf"\b({'|'.join(MONTH_NAMES + WEEKDAYS)}|(19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d[\d.,]*")
+NUMBER = re.compile(r"\d[\d.,]*")
 
 
 # A question about how something is done or went, or why ("How do I renew a passport?",
@@ -316,11 +316,14 @@ def asks_head_count(question: str) -> bool:
 
 # A question for who holds an office ("Siapa Menteri Luar Negeri?", "Who is the mayor of ...?",
 # "Ketua PSSI siapa?"): a person holds it, so an acronym alone ("ASEAN", "PSSI") never answers.
+# Offices a person holds, as Indonesian news writes them before the holder's name.
+OFFICES = (
+    "menteri|presiden|wakil|ketua|gubernur|bupati|wali ?kota|kepala|direktur|dirut|sekretaris"
+    "|pelatih|kapolri|kapolda|kapolres|kapolsek|camat|lurah|rektor|panglima|jaksa|hakim|manajer"
+)
 _ROLE = (
-    r"(menteri|presiden|wakil presiden|ketua|gubernur|bupati|wali ?kota|kepala|direktur|dirut"
-    r"|pelatih|kapolri|kapolda|kapolres|kapolsek|sekretaris|sekda|juru ?bicara|jubir|wakil"
-    r"|camat|lurah|rektor|panglima|jaksa|hakim|duta besar|dubes|perdana menteri|raja|ratu"
-    r"|pemimpin|komandan|kapten|manajer|pendiri|penulis|pencipta|sutradara|penyanyi|minister"
+    rf"({OFFICES}|wakil presiden|sekda|juru ?bicara|jubir|duta besar|dubes|perdana menteri"
+    r"|raja|ratu|pemimpin|komandan|kapten|pendiri|penulis|pencipta|sutradara|penyanyi|minister"
     r"|president|chairman|chair|governor|regent|mayor|head|director|coach|secretary"
     r"|spokes(man|person)|leader|commander|captain|founder|ambassador|prime minister|king|queen)"
 )
@@ -345,8 +348,10 @@ def asks_age(question: str) -> bool:
 
 # A question for how long something lasts or how old it is ("Berapa lama ...?", "Berapa
 # tahunkah ...?", "How long ...?", "How many years ...?"): "12 tahun" answers it, and is no date.
+# Units of a span of time ("12 tahun", "tiga pekan").
+TIME_UNITS = "tahun|bulan|minggu|pekan|hari|abad|dekade"
 _DURATION = re.compile(
-    r"\bberapa(kah)?\s+(lama|tahun|bulan|minggu|pekan|hari|abad|dekade)(kah|nya)?\b"
+    rf"\bberapa(kah)?\s+(lama|{TIME_UNITS})(kah|nya)?\b"
     r"|\bselama berapa\b|\bhow long\b|\bhow many (years|months|weeks|days|decades|centuries)\b"
 )
 
@@ -388,7 +393,7 @@ def answer_marks(kind: QuestionType, passage: str) -> frozenset[str]:
     if kind is QuestionType.WHEN:
         return frozenset(m.group().lower() for m in _MONTHS.finditer(passage))
     if kind is QuestionType.HOW_MANY:
-        return frozenset(_NUMBER.findall(passage))
+        return frozenset(NUMBER.findall(passage))
     if kind in (QuestionType.WHO, QuestionType.WHERE):
         return frozenset(name.lower() for name in NAME.findall(passage))
     return frozenset()
@@ -399,7 +404,7 @@ def marks_beyond(kind: QuestionType, marks: frozenset[str], question: str) -> bo
     if kind is QuestionType.WHEN:
         return bool(marks)
     if kind is QuestionType.HOW_MANY:
-        return not marks <= set(_NUMBER.findall(question))
+        return not marks <= set(NUMBER.findall(question))
     if kind in (QuestionType.WHO, QuestionType.WHERE):
         return not marks <= set(TOKEN.findall(question.lower()))
     return False

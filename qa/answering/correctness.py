@@ -20,6 +20,9 @@ from collections.abc import Sequence
 
 from qa.analysis import (
     NAMED_NUMBER,
+    NUMBER,
+    OFFICES,
+    TIME_UNITS,
     TOKEN,
     QuestionType,
     asks_clock_time,
@@ -62,7 +65,7 @@ _AMOUNT_START = re.compile(
 )
 # How long, or how old: "12 tahun", "tiga pekan", "9 tahun 6 bulan" (else read as a date).
 _SPAN_OF_TIME = re.compile(
-    rf"\W*(({_COUNTS}|\d[\d.,]*)\s+(tahun|bulan|minggu|pekan|hari|abad|dekade)\b\s*)+\W*",
+    rf"\W*(({_COUNTS}|\d[\d.,]*)\s+({TIME_UNITS})\b\s*)+\W*",
     re.IGNORECASE,
 )
 # A time of day: "13.45 WIB", "pukul 09.00", "dini hari".
@@ -76,7 +79,6 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 # A measure, not a head count: "2,8 Skala Richter", "10 km", "70 persen".
-_NUMBER = re.compile(r"\d[\d.,]*")
 _MEASURE = re.compile(
     r"\d[\d.,]*\s*(%|(skala|sr|km|kilometer|meter|m|cm|mm|ton|kg|kilogram|gram|persen|derajat"
     r"|hektare|hektar|ha|liter|jam|menit|detik|knot|mil)\b)",
@@ -102,11 +104,7 @@ _REGION = re.compile(rf"{_PLACE_WORDS}\.?\s+\S.*|{_PROVINCES}", re.IGNORECASE)
 # A title or a kind of place with no name to it ("Direktur Eksekutif", "Perdana Menteri",
 # "Stasiun", "Kantor"): what stands before a name, never the one a "who" or "where" question
 # asks for. (With its name, "Kantor Imigrasi" is a body, and may answer "who".)
-_TITLE = (
-    r"(menteri|presiden|wakil|ketua|gubernur|bupati|wali ?kota|walikota|kepala|direktur|dirut"
-    r"|sekretaris|pelatih|kapolri|kapolda|kapolres|kapolsek|camat|lurah|rektor|dekan|panglima"
-    r"|jaksa|hakim|duta|perdana|manajer|komisaris|juru|prof|profesor|dr|dokter)"
-)
+_TITLE = rf"({OFFICES}|dekan|duta|perdana|komisaris|juru|prof|profesor|dr|dokter)"
 _UNNAMED = re.compile(
     rf"{_TITLE}\.?(\s+({_TITLE}|umum|utama|eksekutif|jenderal|besar|agung|bicara|muda|senior)"
     rf"\.?)*|{_PLACE_WORDS}|daerah|kantor",
@@ -168,9 +166,7 @@ def _measured(candidate: Candidate) -> bool:
     """Is a number of the span a measure, its unit inside the span or right after it ("6,4"
     of "6,4 Skala Richter"): never a count of people?"""
     sentence, start = candidate.evidence.text, candidate.start
-    return any(
-        _MEASURE.match(sentence, start + n.start()) for n in _NUMBER.finditer(candidate.text)
-    )
+    return any(_MEASURE.match(sentence, start + n.start()) for n in NUMBER.finditer(candidate.text))
 
 
 def _name_tail(candidate: Candidate) -> bool:
