@@ -160,6 +160,14 @@ def build(index: Index, seed, replicator: Replicator, target: int, start: int = 
     return n
 
 
+def next_replica(folder: Path) -> int:
+    """The replica number after the highest one an index built here holds."""
+    db = sqlite3.connect(folder / DB_NAME)
+    ids = db.execute("SELECT id FROM articles WHERE id LIKE '%~%'").fetchall()
+    db.close()
+    return max((int(i.rsplit("~", 1)[1]) for (i,) in ids), default=0) + 1
+
+
 def questions(limit: int) -> list[str]:
     found = []
     for path in QUESTION_SETS:
@@ -232,17 +240,29 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--json", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the index this script built at --index before, without building it "
+        "again (build_s is then null): to compare code changes at scale in minutes",
+    )
     args = parser.parse_args()
     seed = read_seed(seed_index())
     settings = read_manifest(SEED)
-    replicator = Replicator(seed)
-    shutil.rmtree(args.index, ignore_errors=True)
-    config = Config.load(env={}, index=args.index, precision=settings.precision)
     asked = questions(args.questions)
-    with Index(config) as index:
-        started = time.perf_counter()
-        after = build(index, seed, replicator, args.chunks)
-        build_s = time.perf_counter() - started
+    build_s = None
+    if args.reuse:
+        if read_manifest(args.index) is None:
+            sys.exit(f"--reuse: no index at {args.index}; run without --reuse to build it")
+        after = next_replica(args.index)
+    else:
+        shutil.rmtree(args.index, ignore_errors=True)
+        config = Config.load(env={}, index=args.index, precision=settings.precision)
+        with Index(config) as index:
+            started = time.perf_counter()
+            after = build(index, seed, Replicator(seed), args.chunks)
+            build_s = round(time.perf_counter() - started, 1)
+    with Index(Config.load(env={}, index=args.index)) as index:
         chunks = index.stats()["chunks"]
     disk_mb = sum(f.stat().st_size for f in args.index.rglob("*") if f.is_file()) / 1e6
     opened = probe(args.index, asked[:50])
@@ -253,7 +273,7 @@ def main() -> None:
         bm25 = timed(lambda q: index.search(q, retriever="bm25"), asked)
         hybrid = timed(lambda q: index.search(q, retriever="hybrid"), asked)
         ask = timed(index.ask, asked)
-        recall = recall_at_10(index, asked[:100])
+        recall = recall_at_10(index, asked)
         extra = Replicator(seed, rng_seed=1)
         new = []
         for article, chunks_, vectors in seed[:UPDATE_ARTICLES]:
@@ -270,7 +290,7 @@ def main() -> None:
         remove_s = time.perf_counter() - started
     result = {
         "chunks": chunks,
-        "build_s": round(build_s, 1),
+        "build_s": build_s,
         "disk_mb": round(disk_mb, 1),
         "rss_mb": round(opened["rss_mb"], 1),
         "open_s": round(opened["open_s"], 2),

@@ -96,6 +96,11 @@ class Query:
         return list(dict.fromkeys(found))
 
     @cached_property
+    def wanted(self) -> frozenset[str]:
+        """The lexical terms as a set: what a passage's words are matched against."""
+        return frozenset(self.lexical_terms)
+
+    @cached_property
     def _starts(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
         """Each alternative's first term -> (alternative, head), longest first."""
         starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}

@@ -13,10 +13,11 @@ let the hybrid beat it instead.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Callable, Container
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.analysis import Analyzer
 from qa.chunking import Chunk
@@ -29,6 +30,7 @@ from qa.store import Backend
 BM25_K1, BM25_B = 1.2, 0.75
 # A translated query's BM25 candidates are re-scored from this many times more index hits.
 TRANSLATED_WIDENING = 3
+_SLACK = 1e-9  # float rounding between a score added up in parts and whole
 
 
 @dataclass
@@ -62,14 +64,15 @@ class Signals:
 
 @dataclass
 class Candidates:
-    """Raw scores per chunk rowid from each retriever, before fusion; the signals of the
-    BM25 candidates, worked out while the question was being encoded; and the chunks read
-    so far, so that none is read twice."""
+    """Raw scores per chunk rowid from each retriever, before fusion; the candidates'
+    analyses and term signals (`Retriever.term_signals`), the BM25 ones worked out while the
+    question was being encoded; and the chunks read so far, so that none is read twice."""
 
     dense: dict[int, float]
     bm25: dict[int, float]
     signals: dict[int, Signals] = field(default_factory=dict)
     chunks: dict[int, Chunk] = field(default_factory=dict)
+    views: dict[int, PassageView] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,6 +134,21 @@ def group_bm25(query: Query, chunk_terms: dict[int, list[str]]) -> dict[int, flo
     return scores
 
 
+def _featurizer(found: Candidates) -> Callable[[int, Signals], Features]:
+    """A candidate's `Features` from its signals, its scores taken relative to the best."""
+    best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
+    best_dense = max(found.dense.values(), default=0.0)
+
+    def features(rowid: int, held: Signals) -> Features:
+        return Features(
+            bm25=found.bm25.get(rowid, 0.0) / best_bm25,
+            dense=found.dense.get(rowid, best_dense) - best_dense,
+            held=held,
+        )
+
+    return features
+
+
 def fuse(features: dict[int, Features], weights: Weights) -> list[tuple[int, float]]:
     scored = {rowid: weights.score(f) for rowid, f in features.items()}
     return sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -155,15 +173,15 @@ class Retriever:
             encoding = self._encoding.submit(self.embedder.encode_query, query.text)
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
             bm25 = self.lexical(query, n)
-        chunks: dict[int, Chunk] = {}
-        hybrid = kind is RetrieverKind.HYBRID
-        signals = self.signals(query, list(bm25), chunks) if hybrid else {}
+        found = Candidates(dense, bm25)
+        if kind is RetrieverKind.HYBRID:
+            self.term_signals(query, found, list(bm25))
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             vector = encoding.result()
-            dense = dict(self.store.dense_search(vector, n, query.filters))
+            dense.update(self.store.dense_search(vector, n, query.filters))
             missing = [rowid for rowid in bm25 if rowid not in dense]
             dense.update(self.store.dense_scores(vector, missing))
-        return Candidates(dense, bm25, signals, chunks)
+        return found
 
     def lexical(self, query: Query, n: int) -> dict[int, float]:
         """BM25 candidates. A translated query is searched with every alternative, then
@@ -180,46 +198,79 @@ class Retriever:
         return dict(sorted(matched, key=lambda kv: (-kv[1], kv[0]))[:n])
 
     def features(self, query: Query, found: Candidates) -> dict[int, Features]:
-        """The hybrid's signals for every candidate chunk."""
-        signals = dict(found.signals)
-        rowids = dict.fromkeys([*found.bm25, *found.dense])
-        signals.update(self.signals(query, [r for r in rowids if r not in signals], found.chunks))
-        best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
-        best_dense = max(found.dense.values(), default=0.0)
+        """The hybrid's signals for every candidate chunk (what `bench/retrieval.py --tune`
+        weighs)."""
+        self.term_signals(query, found, [*found.bm25, *found.dense])
+        features = _featurizer(found)
         return {
-            rowid: Features(
-                bm25=found.bm25.get(rowid, 0.0) / best_bm25,
-                dense=found.dense.get(rowid, best_dense) - best_dense,
-                held=held,
-            )
-            for rowid, held in signals.items()
+            rowid: features(rowid, self._kinds(query, found.views[rowid], held))
+            for rowid, held in found.signals.items()
         }
 
-    def signals(
-        self, query: Query, rowids: list[int], chunks: dict[int, Chunk]
-    ) -> dict[int, Signals]:
-        """What each chunk holds of the question (a chunk removed since it was found: none);
-        the chunks read are added to `chunks`."""
+    def ranked(self, query: Query, found: Candidates, k: int) -> list[tuple[int, float]]:
+        """The k best candidates by the fused score, best first: the same k, in the same
+        order, as `fuse` over every candidate's `features`.
+
+        The answer-type signals cost the most (the words near a question term, for each of
+        ~100 chunks) and raise a score by at most their two weights. So candidates are
+        taken best first by the rest of their score, and the rest are skipped once even
+        that much more could not bring one into the first k.
+        """
+        weights = Weights.from_config(self.config)
+        self.term_signals(query, found, [*found.bm25, *found.dense])
+        features = _featurizer(found)
+        partial = {
+            rowid: weights.score(features(rowid, held)) for rowid, held in found.signals.items()
+        }
+        most = max(weights.answer_type, 0.0) + max(weights.answer_near, 0.0)
+        best: list[tuple[float, int]] = []  # (score, -rowid) of the k best, the worst first
+        for rowid in sorted(partial, key=lambda r: (-partial[r], r)):
+            if len(best) == k and partial[rowid] + most < best[0][0] - _SLACK:
+                break
+            held = self._kinds(query, found.views[rowid], found.signals[rowid])
+            item = (weights.score(features(rowid, held)), -rowid)
+            if len(best) < k:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+        return [(-rowid, score) for score, rowid in sorted(best, reverse=True)]
+
+    def term_signals(self, query: Query, found: Candidates, rowids: list[int]) -> None:
+        """Read the chunks not read yet, and add their term signals to `found` (a chunk
+        removed since it was found has none)."""
+        new = [rowid for rowid in dict.fromkeys(rowids) if rowid not in found.signals]
+        views = self._views(new, found.chunks)
+        found.views.update(views)
+        found.signals.update((rowid, self._terms(query, view)) for rowid, view in views.items())
+
+    def _terms(self, query: Query, view: PassageView) -> Signals:
+        """The cheap signals: the share of the question's terms and bigrams a chunk holds
+        (the answer-type signals left at 0)."""
         idf = query.idf
-        idf_sum = sum(idf.values()) or 1.0
         query_bigrams = query.bigrams
-        wanted = set(query.lexical_terms)
-        found = {}
-        for rowid, view in self._views(rowids, chunks).items():
-            if query.groups:  # a translated query: its groups count as one term each
-                terms = query.fold(view.terms)
-                present: Container[str] = set(terms)
-                bigrams = len(query_bigrams & set(zip(terms, terms[1:], strict=False)))
-            else:
-                present = view.term_set
-                bigrams = sum(view.holds_bigram(a, b) for a, b in query_bigrams)
-            found[rowid] = Signals(
-                coverage=sum(w for t, w in idf.items() if t in present) / idf_sum,
-                bigrams=bigrams / len(query_bigrams) if query_bigrams else 0.0,
-                answer_type=float(view.has_answer_type(query.kind, query.text)),
-                answer_near=float(view.answer_near(query.kind, query.text, wanted)),
-            )
-        return found
+        if query.groups:  # a translated query: its groups count as one term each
+            terms = query.fold(view.terms)
+            present: Container[str] = set(terms)
+            bigrams = len(query_bigrams & set(zip(terms, terms[1:], strict=False)))
+        else:
+            present = view.term_set
+            bigrams = sum(view.holds_bigram(a, b) for a, b in query_bigrams)
+        return Signals(
+            coverage=sum(w for t, w in idf.items() if t in present) / (sum(idf.values()) or 1.0),
+            bigrams=bigrams / len(query_bigrams) if query_bigrams else 0.0,
+            answer_type=0.0,
+            answer_near=0.0,
+        )
+
+    @staticmethod
+    def _kinds(query: Query, view: PassageView, held: Signals) -> Signals:
+        """`held` with the costly signals added: a word of the kind asked for, and one near
+        a question term."""
+        return replace(
+            held,
+            answer_type=float(view.has_answer_type(query.kind, query.text)),
+            answer_near=float(view.answer_near(query.kind, query.text, query.wanted)),
+        )
 
     def _views(self, rowids: list[int], chunks: dict[int, Chunk]) -> dict[int, PassageView]:
         """Each chunk's analysis; the stored terms are read only for chunks not seen lately.
@@ -244,7 +295,7 @@ class Retriever:
         elif kind is RetrieverKind.DENSE:
             ranked = sorted(found.dense.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
-            ranked = fuse(self.features(query, found), Weights.from_config(self.config))
+            ranked = self.ranked(query, found, k)
         top = ranked[:k]
         chunks = found.chunks
         chunks.update(self.store.chunks([rowid for rowid, _ in top if rowid not in chunks]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -19,9 +20,10 @@ from conftest import (
 )
 
 from qa.articles import Problem
-from qa.config import DEFAULT_MODEL
+from qa.config import DEFAULT_MODEL, RetrieverKind
 from qa.embedding import resolve_model
 from qa.index import Index
+from qa.retrieval import Retriever, Weights, fuse
 from qa.store import MANIFEST_NAME, Filters, IndexMismatchError
 
 MODES = ("bm25", "dense", "hybrid")
@@ -144,6 +146,34 @@ def test_k_limits_the_number_of_hits(shared, mode):
     top3 = shared.index.search("pemerintah Indonesia", retriever=mode, k=3)
     assert len(top3) == 3
     assert top3 == shared.index.search("pemerintah Indonesia", retriever=mode, k=10)[:3]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Siapa Sekda Bandarlampung?",
+        "Berapa rumah terendam banjir di Cikajang?",
+        "Who is the mayor of Bandar Lampung?",
+        "pemerintah Indonesia",
+    ],
+)
+def test_hybrid_skips_costly_signals_without_changing_the_ranking(shared, question, monkeypatch):
+    """The hybrid works out the answer-type signals only for candidates that could still
+    enter the first k: the same hits, in the same order, as scoring every candidate."""
+    retriever = shared.index.retriever
+    query = shared.index.query(question)
+    weights = Weights.from_config(shared.index.config)
+    worked_out = []
+    kinds = Retriever._kinds
+    counted = staticmethod(lambda *a: worked_out.append(1) or kinds(*a))
+    monkeypatch.setattr(Retriever, "_kinds", counted)
+    for k in (1, 3, 10):
+        found = retriever.candidates(query, RetrieverKind.HYBRID, k)
+        everything = fuse(retriever.features(query, copy.deepcopy(found)), weights)
+        worked_out.clear()
+        assert retriever.ranked(query, found, k) == everything[:k]
+        if k == 1:
+            assert len(worked_out) < len(found.signals)  # some were skipped
 
 
 @pytest.mark.parametrize("mode", ["bm25", "hybrid"])
