@@ -31,6 +31,7 @@ BM25_K1, BM25_B = 1.2, 0.75
 # A translated query's BM25 candidates are re-scored from this many times more index hits.
 TRANSLATED_WIDENING = 3
 _SLACK = 1e-9  # float rounding between a score added up in parts and whole
+_UNREAD, _TERMS, _SCORED = 0, 1, 2  # what `Retriever.ranked` knows of a candidate
 
 
 @dataclass
@@ -134,6 +135,9 @@ def group_bm25(query: Query, chunk_terms: dict[int, list[str]]) -> dict[int, flo
     return scores
 
 
+_NOTHING = Signals(0.0, 0.0, 0.0, 0.0)
+
+
 def _featurizer(found: Candidates) -> Callable[[int, Signals], Features]:
     """A candidate's `Features` from its signals, its scores taken relative to the best."""
     best_bm25 = max(found.bm25.values(), default=0.0) or 1.0
@@ -211,29 +215,44 @@ class Retriever:
         """The k best candidates by the fused score, best first: the same k, in the same
         order, as `fuse` over every candidate's `features`.
 
-        The answer-type signals cost the most (the words near a question term, for each of
-        ~100 chunks) and raise a score by at most their two weights. So candidates are
-        taken best first by the rest of their score, and the rest are skipped once even
-        that much more could not bring one into the first k.
+        Most of a hybrid search's time goes into the signals, and the costliest ones are
+        bounded: the answer-type signals add at most their two weights, and a chunk only
+        the dense search found (its terms not read yet) at most the term weights on top.
+        So candidates are taken best bound first (a heap), and a bound is replaced by the
+        score only when it comes out on top: the answer-type signals are worked out only
+        for candidates that could still enter the first k, and the dense search's own
+        candidates are read only when one of them could (then all at once).
         """
         weights = Weights.from_config(self.config)
-        self.term_signals(query, found, [*found.bm25, *found.dense])
         features = _featurizer(found)
-        partial = {
-            rowid: weights.score(features(rowid, held)) for rowid, held in found.signals.items()
-        }
-        most = max(weights.answer_type, 0.0) + max(weights.answer_near, 0.0)
-        best: list[tuple[float, int]] = []  # (score, -rowid) of the k best, the worst first
-        for rowid in sorted(partial, key=lambda r: (-partial[r], r)):
-            if len(best) == k and partial[rowid] + most < best[0][0] - _SLACK:
-                break
-            held = self._kinds(query, found.views[rowid], found.signals[rowid])
-            item = (weights.score(features(rowid, held)), -rowid)
-            if len(best) < k:
-                heapq.heappush(best, item)
-            elif item > best[0]:
-                heapq.heapreplace(best, item)
-        return [(-rowid, score) for score, rowid in sorted(best, reverse=True)]
+        answer_most = max(weights.answer_type, 0.0) + max(weights.answer_near, 0.0)
+        terms_most = max(weights.coverage, 0.0) + max(weights.bigrams, 0.0)
+
+        def bounded(rowid: int) -> tuple[float, int, int]:  # (-bound, rowid, stage)
+            held = found.signals.get(rowid)
+            if held is None:  # not read yet
+                bound = weights.score(features(rowid, _NOTHING)) + terms_most + answer_most
+                return -bound - _SLACK, rowid, _UNREAD
+            return -(weights.score(features(rowid, held)) + answer_most) - _SLACK, rowid, _TERMS
+
+        heap = [bounded(rowid) for rowid in dict.fromkeys([*found.bm25, *found.dense])]
+        heapq.heapify(heap)
+        best: list[tuple[int, float]] = []
+        while heap and len(best) < k:
+            key, rowid, stage = heap[0]
+            if stage == _SCORED:
+                heapq.heappop(heap)
+                best.append((rowid, -key))
+            elif stage == _TERMS:
+                held = self._kinds(query, found.views[rowid], found.signals[rowid])
+                heapq.heapreplace(heap, (-weights.score(features(rowid, held)), rowid, _SCORED))
+            else:
+                unread = [item[1] for item in heap if item[2] == _UNREAD]
+                self.term_signals(query, found, unread)
+                heap = [item if item[2] != _UNREAD else bounded(item[1]) for item in heap]
+                heap = [item for item in heap if item[2] != _UNREAD]  # removed meanwhile
+                heapq.heapify(heap)
+        return best
 
     def term_signals(self, query: Query, found: Candidates, rowids: list[int]) -> None:
         """Read the chunks not read yet, and add their term signals to `found` (a chunk
