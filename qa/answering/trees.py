@@ -36,7 +36,11 @@ class Trees:
         if not rows:
             return []
         flat = self._flat
-        x = np.array([[row.get(name, 0.0) for name in flat.names] + [0.0] for row in rows])
+        x = np.zeros((len(rows), len(flat.names) + 1))
+        for r, row in enumerate(rows):  # a candidate has a few of the many features
+            for name, value in row.items():
+                if (c := flat.column.get(name)) is not None:
+                    x[r, c] = value
         at = np.tile(flat.roots, (len(rows), 1))
         cases = np.arange(len(rows))[:, None]
         for _ in range(flat.depth):
@@ -67,6 +71,7 @@ class _Flat:
     on past it."""
 
     names: list[str]  # the features the splits read, in column order
+    column: dict[str, int]  # name -> its column
     roots: np.ndarray
     feature: np.ndarray
     threshold: np.ndarray
@@ -93,7 +98,7 @@ class _Flat:
                 else:
                     rows.append((len(names), np.inf, base + i, base + i, node[0]))
         feature, threshold, left, right, value = (np.array(c) for c in zip(*rows, strict=True))
-        return cls(names, np.array(roots), feature, threshold, left, right, value, depth)
+        return cls(names, column, np.array(roots), feature, threshold, left, right, value, depth)
 
 
 def _depth(tree: Sequence[Node], at: int = 0) -> int:
