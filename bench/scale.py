@@ -1,6 +1,7 @@
 """How the index behaves with many chunks: build, size, memory, open, search, ask, updates.
 
     python bench/scale.py --chunks 100000 --index bench/results/scale-100k --json out.json
+    python bench/scale.py --chunks 100000 --index bench/results/scale-100k --json out.json --reuse
 
 Builds a normal index of `--chunks` chunks (`qa stats`, `qa search`, `qa ask` work on it)
 from the real corpora without embedding them again:
@@ -19,8 +20,10 @@ from the real corpora without embedding them again:
 Then it measures, in child processes where memory or start-up matters: disk size, peak RSS of
 a process that opens the index and answers the questions, open time, p50/p95 of dense, BM25
 and hybrid search and p50 of `ask` (FacQA valid and news dev questions), recall@10 of the
-dense index against exact search, and the time to add and then remove 1,000 articles. Writes
-the JSON keys the scale issue names; asserts nothing.
+dense index against exact search (all questions), and the time to add and then remove 1,000
+articles. `--reuse` measures an index built here before without building it again (to compare
+code changes at scale in a minute). Writes the JSON keys the scale issue names; asserts
+nothing.
 """
 
 from __future__ import annotations
