@@ -140,6 +140,22 @@ def test_bm25_ranks_the_chunks_with_the_rarer_term_first_within_the_filters(tmp_
     store.close()
 
 
+def test_document_frequencies_are_read_without_counting_until_a_chunk_is_removed(tmp_path):
+    """tantivy's own document frequencies also count removed chunks: they are used as they
+    are only while the index holds none (one count per term otherwise)."""
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"]))
+    put(store, article_items(["b1"], seed=1))  # a second commit replaces the marker document
+    lexical = store._lexical
+    assert lexical._no_removed_chunks(lexical._index.searcher())
+    assert store.document_frequencies(["a1", "banjir"]) == (6, {"a1": 2, "banjir": 4})
+    with store.writing():
+        store.remove(["a1"])
+    assert not lexical._no_removed_chunks(lexical._index.searcher())
+    assert store.document_frequencies(["a1", "banjir"]) == (4, {"banjir": 2})  # not 4
+    store.close()
+
+
 def test_replaced_and_removed_articles_leave_no_trace_in_either_index(tmp_path):
     store = Store(tmp_path, ENGINES)
     put(store, article_items(["a1", "a2", "a3"]))

@@ -15,6 +15,7 @@ to date from the database's change log when the index is next opened for writing
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -163,16 +164,38 @@ class LexicalIndex:
         return found
 
     def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        """Chunks containing each term. Counted over live documents: tantivy's own
-        `doc_freq` still counts replaced and removed chunks until their segment merges."""
+        """Chunks containing each term, counted over live documents. tantivy's own
+        `doc_freq` also counts replaced and removed chunks until their segment merges, so it
+        is taken as it is only while the index holds none; otherwise each term's documents
+        are counted (about 3 ms a question at 1M chunks)."""
         searcher = self._index.searcher()
+        counted = not self._no_removed_chunks(searcher)
         found = {}
         for term in terms:
-            if searcher.doc_freq("terms", term):
+            count = searcher.doc_freq("terms", term)
+            if count and counted:
                 query = Q.term_query(self.schema, "terms", term, index_option="basic")
-                if count := searcher.search(query, 1, count=True).count:
-                    found[term] = count
+                count = searcher.search(query, 1, count=True).count
+            if count:
+                found[term] = count
         return found
+
+    def _no_removed_chunks(self, searcher: tantivy.Searcher) -> bool:
+        """Are the only removed documents this searcher sees old generation markers? Read
+        from tantivy's `meta.json` (each segment's size and removals), trusted only when it
+        agrees with the searcher's own counts (a commit in between: False)."""
+        try:
+            meta = json.loads((self.path / "meta.json").read_text("utf-8"))
+            sizes = [
+                (s["max_doc"], (s["deletes"] or {}).get("num_deleted_docs", 0))
+                for s in meta["segments"]
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if len(sizes) != searcher.num_segments or searcher.num_docs != sum(m - d for m, d in sizes):
+            return False
+        old_markers = max(searcher.doc_freq("rowid", _MARKER) - 1, 0)  # all but the live one
+        return sum(d for _, d in sizes) == old_markers
 
 
 def _document(doc: LexicalDoc) -> tantivy.Document:
