@@ -156,6 +156,20 @@ def test_document_frequencies_are_read_without_counting_until_a_chunk_is_removed
     store.close()
 
 
+def test_document_frequencies_are_counted_when_tantivys_meta_is_not_as_expected(tmp_path):
+    store = Store(tmp_path, ENGINES)
+    put(store, article_items(["a1", "a2"]))
+    meta = tmp_path / "lexical" / "meta.json"
+    saved = meta.read_bytes()
+    lexical = store._lexical
+    for unexpected in ("{", "[]", '{"segments": [{"max_doc": 4, "deletes": [1]}]}'):
+        meta.write_text(unexpected)
+        assert not lexical._no_removed_chunks(lexical._index.searcher())
+        assert store.document_frequencies(["a1", "banjir"]) == (4, {"a1": 2, "banjir": 2})
+    meta.write_bytes(saved)
+    store.close()
+
+
 def test_replaced_and_removed_articles_leave_no_trace_in_either_index(tmp_path):
     store = Store(tmp_path, ENGINES)
     put(store, article_items(["a1", "a2", "a3"]))

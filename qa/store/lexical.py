@@ -190,7 +190,7 @@ class LexicalIndex:
                 (s["max_doc"], (s["deletes"] or {}).get("num_deleted_docs", 0))
                 for s in meta["segments"]
             ]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # not as expected
             return False
         if len(sizes) != searcher.num_segments or searcher.num_docs != sum(m - d for m, d in sizes):
             return False
