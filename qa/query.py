@@ -82,9 +82,14 @@ class Query:
         up to eight. A count, not the terms' idf, so that it reads the same in any index."""
         return min(len(self.idf), 8)
 
-    @property
-    def bigrams(self) -> set[tuple[str, str]]:
-        return set(zip(self.terms, self.terms[1:], strict=False))
+    @cached_property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        return frozenset(zip(self.terms, self.terms[1:], strict=False))
+
+    @cached_property
+    def idf_total(self) -> float:
+        """The weight of the whole question, that coverage shares are taken of (1 if none)."""
+        return sum(self.idf.values()) or 1.0
 
     @property
     def lexical_terms(self) -> list[str]:

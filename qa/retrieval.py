@@ -172,19 +172,18 @@ class Retriever:
     def candidates(self, query: Query, kind: RetrieverKind, k: int | None = None) -> Candidates:
         n = max(self.config.candidates, k or 0)
         bm25: dict[int, float] = {}
-        dense: dict[int, float] = {}
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             encoding = self._encoding.submit(self.embedder.encode_query, query.text)
         if kind in (RetrieverKind.BM25, RetrieverKind.HYBRID):
             bm25 = self.lexical(query, n)
-        found = Candidates(dense, bm25)
+        found = Candidates(dense={}, bm25=bm25)
         if kind is RetrieverKind.HYBRID:
             self.term_signals(query, found, list(bm25))
         if kind in (RetrieverKind.DENSE, RetrieverKind.HYBRID):
             vector = encoding.result()
-            dense.update(self.store.dense_search(vector, n, query.filters))
-            missing = [rowid for rowid in bm25 if rowid not in dense]
-            dense.update(self.store.dense_scores(vector, missing))
+            found.dense.update(self.store.dense_search(vector, n, query.filters))
+            missing = [rowid for rowid in bm25 if rowid not in found.dense]
+            found.dense.update(self.store.dense_scores(vector, missing))
         return found
 
     def lexical(self, query: Query, n: int) -> dict[int, float]:
@@ -275,7 +274,7 @@ class Retriever:
             present = view.term_set
             bigrams = sum(view.holds_bigram(a, b) for a, b in query_bigrams)
         return Signals(
-            coverage=sum(w for t, w in idf.items() if t in present) / (sum(idf.values()) or 1.0),
+            coverage=sum(w for t, w in idf.items() if t in present) / query.idf_total,
             bigrams=bigrams / len(query_bigrams) if query_bigrams else 0.0,
             answer_type=0.0,
             answer_near=0.0,

@@ -44,7 +44,7 @@ def features(
     """What the abstention model reads (`evidence` best first, `right`: the top candidate's
     probability of being right, see `correctness`)."""
     weights = query.idf
-    total = sum(weights.values()) or 1.0
+    total = query.idf_total
     top = max(weights.values(), default=1.0) or 1.0
     best = evidence[0]
     read = frozenset().union(*(e.terms for e in evidence))

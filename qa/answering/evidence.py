@@ -55,7 +55,7 @@ def score_sentences(
     sentence before names the ship.
     """
     weights = query.idf
-    total = sum(weights.values()) or 1.0
+    total = query.idf_total
     bigrams = query.bigrams
     found: list[Evidence] = []
     seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences

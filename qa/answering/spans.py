@@ -318,7 +318,7 @@ def _local(matched: dict[int, str], i: int, j: int, query: Query) -> float:
     """The idf-weighted share of the question's terms said within `_LOCAL` words of the span:
     an answer stands among what the question repeats, not merely near one of its words."""
     near = {term for k, term in matched.items() if i - _LOCAL <= k < i or j <= k < j + _LOCAL}
-    total = sum(query.idf.values()) or 1.0
+    total = query.idf_total
     return sum(query.idf.get(term, 0.0) for term in near) / total
 
 
