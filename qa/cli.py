@@ -97,8 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         "search", parents=common, help="find the passages that best match a query"
     )
     search.add_argument("query")
-    search.add_argument("--k", type=int, help="number of hits (default 10)")
-    search.add_argument("--retriever", choices=RetrieverKind.values())
+    search.add_argument("-k", "--k", type=int, help="number of hits (default 10)")
+    search.add_argument(
+        "--retriever",
+        choices=RetrieverKind.values(),
+        help="hybrid (default: BM25 and dense search fused), dense or bm25 (QA_RETRIEVER)",
+    )
     search.add_argument("--from", dest="date_from", help="only articles dated on/after YYYY-MM-DD")
     search.add_argument("--to", dest="date_to", help="only articles dated on/before YYYY-MM-DD")
     search.add_argument("--source", help="only articles whose source contains this text")
@@ -108,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         "ask", parents=common, help="answer a question with verified quotes from the articles"
     )
     ask.add_argument("question")
-    ask.add_argument("--k", type=int, help="passages to read (default 10)")
+    ask.add_argument("-k", "--k", type=int, help="passages to read (default 10)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument(
         "--mode",
@@ -261,7 +265,7 @@ def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     """`qa serve` and `python app.py` flags; each also has a QA_* variable."""
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1, QA_HOST)")
     serve.add_argument("--port", type=int, help="port (default 7860, QA_PORT)")
-    serve.add_argument("--k", type=int, help="default passages to read (QA_K)")
+    serve.add_argument("-k", "--k", type=int, help="default passages to read (QA_K)")
     serve.add_argument(
         "--mode",
         dest="answer_mode",

@@ -91,8 +91,9 @@ def test_search_json_is_a_list_of_hits_best_first(built, full_hits):
 
 def test_search_k_limits_the_hits(built, full_hits):
     full = full_hits
-    top = search_json(built[0], QUERY, "--k", "3")
-    assert [h["chunk_id"] for h in top] == [h["chunk_id"] for h in full[:3]]
+    for flag in ("--k", "-k"):
+        top = search_json(built[0], QUERY, flag, "3")
+        assert [h["chunk_id"] for h in top] == [h["chunk_id"] for h in full[:3]]
 
 
 def test_search_prints_ranked_titles_for_people(built):
