@@ -217,6 +217,17 @@ def test_vector_index_turns_ivf_past_flat_max_and_exact_again_when_it_shrinks(
     store.close()
 
 
+def test_inverted_lists_grow_with_the_collection_each_with_vectors_to_train_on():
+    sizes = [vectors.FLAT_MAX + 1, 100_000, 300_000, 1_000_000, 4_000_000]
+    lists = [vectors.lists_for(n) for n in sizes]
+    assert lists == sorted(lists) and lists[-1] >= 8 * lists[0]
+    assert vectors.lists_for(1_000_000) == 8192  # the scale benchmark's figures
+    for size, count in zip(sizes, lists, strict=True):
+        assert size // count >= vectors._TRAIN_PER_LIST  # k-means has enough to go on
+        # a collection just trained is not due for training again until it grows
+        assert vectors.trained_size(count) <= size < vectors.GROWTH * vectors.trained_size(count)
+
+
 def test_a_lexical_index_left_behind_catches_up_on_open(tmp_path):
     """A writer killed between its database commit and its tantivy commit leaves the lexical
     index at an older generation; the next open brings it up to the database."""

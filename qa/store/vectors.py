@@ -3,11 +3,12 @@ size, and its file on disk.
 
 The database holds every chunk's vector; FAISS only makes searching them fast. Up to
 `FLAT_MAX` vectors the index is exact (flat inner product); above, it is IVF with the vectors
-stored in 16-bit floats (half the memory; an eighth of the lists scanned per query, on every
-core), trained on a sample of the stored vectors when the collection first crosses `FLAT_MAX`
-and trained again each time it grows `GROWTH` times past the size it was trained for. The
-store re-scores its candidates with the exact stored vectors, so only recall is approximate.
-(8-bit codes lost recall among near-duplicates: see the README's scale benchmark.)
+stored in 16-bit floats (half the memory; only the lists nearest the question scanned, on
+every core), trained on a sample of the stored vectors when the collection first crosses
+`FLAT_MAX` and trained again each time it grows `GROWTH` times past the size it was trained
+for. The store re-scores its candidates with the exact stored vectors, so only recall is
+approximate. (8-bit codes lost recall among near-duplicates: see the README's scale
+benchmark.)
 
 Its file, `dense-<generation>.faiss`, is a cache: written atomically, named after the database
 generation it mirrors, and never trusted blindly. On open the newest readable file is brought
@@ -50,12 +51,12 @@ GROWTH = 4  # IVF is trained again when the collection grows this many times pas
 _TRAIN_PER_LIST = 40  # training vectors per inverted list (FAISS warns under 39)
 # Lists probed per query: those whose centroid scores within `_PROBE_MARGIN` of the best one
 # (near-duplicate stories spread over many neighbouring lists), at least nlist/64 and at
-# most nlist/4. At 1M (scale benchmark, 200 questions) this reaches recall@10 0.968 probing
-# 307 of 4,096 lists at the median (a margin of 0.12: 0.955, and 0.939 on half the questions);
-# a fixed count needed 512 lists for 0.96.
+# most nlist/8. At 1M (scale benchmark, 200 questions, 8,192 lists) this reaches recall@10
+# 1.0 probing 307 lists at the median; with 4,096 lists and at most nlist/4, 0.968 (a margin
+# of 0.12: 0.955), and the dense search took twice as long (see the README's scale benchmark).
 _PROBE_MARGIN = 0.13
 _PROBE_MIN_SHARE = 64
-_PROBE_MAX_SHARE = 4
+_PROBE_MAX_SHARE = 8
 _TRAIN_ITERATIONS = 10  # k-means rounds (FAISS's default 25 takes 2.5x as long)
 
 
@@ -65,8 +66,17 @@ def _generation_of(path: Path) -> int:
 
 
 def lists_for(size: int) -> int:
-    """Inverted lists for a collection of `size` vectors: about 4 sqrt(size), a power of 2."""
-    return 2 ** round(math.log2(4 * math.sqrt(max(size, 1))))
+    """Inverted lists for a collection of `size` vectors: about 8 sqrt(size), a power of 2,
+    with at least `_TRAIN_PER_LIST` vectors to train each list on."""
+    size = max(size, _TRAIN_PER_LIST)
+    by_root = 2 ** round(math.log2(8 * math.sqrt(size)))
+    return min(by_root, 2 ** int(math.log2(size // _TRAIN_PER_LIST)))
+
+
+def trained_size(lists: int) -> int:
+    """About the smallest collection `lists_for` gives this many lists: the least they were
+    trained for."""
+    return max(lists**2 // 128, lists * _TRAIN_PER_LIST)
 
 
 @contextlib.contextmanager
@@ -185,7 +195,7 @@ class VectorCache:
         """0 for exact search, else the inverted lists the collection's size calls for."""
         size = self.size
         if self.approximate:
-            trained = self._index.nlist**2 // 16  # the size `lists_for` gave this nlist for
+            trained = trained_size(self._index.nlist)
             if size < FLAT_MAX // 2:
                 return 0
             if size > GROWTH * trained:
