@@ -49,6 +49,7 @@ _SMALL_CHANGE = 0.05  # share of the vectors a write may change without rewritin
 FLAT_MAX = 50_000  # exact search up to this many vectors (see the README's scale benchmark)
 GROWTH = 4  # IVF is trained again when the collection grows this many times past its size
 _TRAIN_PER_LIST = 40  # training vectors per inverted list (FAISS warns under 39)
+_LISTS_PER_ROOT = 8  # inverted lists per square root of the collection's size
 # Lists probed per query: those whose centroid scores within `_PROBE_MARGIN` of the best one
 # (near-duplicate stories spread over many neighbouring lists), at least nlist/64 and at
 # most nlist/8. At 1M (scale benchmark, 200 questions, 8,192 lists) this reaches recall@10
@@ -66,17 +67,17 @@ def _generation_of(path: Path) -> int:
 
 
 def lists_for(size: int) -> int:
-    """Inverted lists for a collection of `size` vectors: about 8 sqrt(size), a power of 2,
-    with at least `_TRAIN_PER_LIST` vectors to train each list on."""
+    """Inverted lists for a collection of `size` vectors: about `_LISTS_PER_ROOT` sqrt(size),
+    a power of 2, with at least `_TRAIN_PER_LIST` vectors to train each list on."""
     size = max(size, _TRAIN_PER_LIST)
-    by_root = 2 ** round(math.log2(8 * math.sqrt(size)))
+    by_root = 2 ** round(math.log2(_LISTS_PER_ROOT * math.sqrt(size)))
     return min(by_root, 2 ** int(math.log2(size // _TRAIN_PER_LIST)))
 
 
 def trained_size(lists: int) -> int:
     """About the smallest collection `lists_for` gives this many lists: the least they were
-    trained for."""
-    return max(lists**2 // 128, lists * _TRAIN_PER_LIST)
+    trained for. (Its root term rounds up to `lists` from lists/sqrt(2) on.)"""
+    return max(lists**2 // (2 * _LISTS_PER_ROOT**2), lists * _TRAIN_PER_LIST)
 
 
 @contextlib.contextmanager
